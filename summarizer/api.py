@@ -1,0 +1,118 @@
+"""The library entry point: ``summarize(text)`` and a reusable ``Summarizer``."""
+
+from __future__ import annotations
+
+import time
+from importlib.metadata import PackageNotFoundError, version
+from types import TracebackType
+
+from summarizer.config import Settings, resolve_settings
+from summarizer.extract import extract
+from summarizer.load import check_text, sha256_text
+from summarizer.providers import Provider, open_provider
+from summarizer.schema import SCHEMA_VERSION, Provenance, SummaryResult, Usage
+
+
+def tool_version() -> str:
+    """The installed version of agreement-summarizer."""
+    try:
+        return version("agreement-summarizer")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+class Summarizer:
+    """A loaded provider that summarizes many documents (the model loads once).
+
+    Use as a context manager, or call ``close()`` when done::
+
+        with Summarizer() as s:
+            for text in texts:
+                record = s.summarize(text)
+    """
+
+    def __init__(
+        self, settings: Settings | None = None, *, provider: Provider | None = None
+    ) -> None:
+        """Resolve settings and open the provider (loading the embedded model if it is used).
+
+        Raises:
+            ConfigurationError: settings or environment are incomplete.
+            ModelUnavailableError: the embedded model cannot be assembled or loaded.
+        """
+        self.settings = resolve_settings(settings)
+        self.provider = provider or open_provider(self.settings)
+
+    def summarize(self, text: str) -> SummaryResult:
+        """Extract the agreement record of one report.
+
+        Args:
+            text: the report's text.
+
+        Returns:
+            The validated, source-grounded record with provenance. A report with no agreement
+            gives an empty record with status "unclear".
+
+        Raises:
+            InputError: empty or binary-looking text, or too long for the model's context.
+            ProviderError: the provider failed (unreachable, timed out, refused).
+            ExtractionError: the model's output never validated within the attempts.
+        """
+        check_text(text)
+        started = time.perf_counter()
+        found = extract(text, self.provider)
+        info = self.provider.info
+        stats = found.stats
+        provenance = Provenance(
+            provider=info.name,
+            model=info.model,
+            model_sha256=info.model_sha256,
+            base_url=info.base_url if info.name != "embedded" else None,
+            prompts=found.prompts,
+            schema_version=SCHEMA_VERSION,
+            calls=stats.calls,
+            attempts=stats.attempts,
+            usage=Usage(
+                prompt_tokens=stats.prompt_tokens,
+                completion_tokens=stats.completion_tokens,
+                total_tokens=stats.prompt_tokens + stats.completion_tokens,
+            ),
+            duration_s=round(time.perf_counter() - started, 3),
+            source_sha256=sha256_text(text),
+            dropped_items=found.dropped,
+            tool_version=tool_version(),
+        )
+        return SummaryResult(
+            agreement=found.agreement,
+            parties=found.parties,
+            articles=found.articles,
+            conditions=found.conditions,
+            provenance=provenance,
+        )
+
+    def close(self) -> None:
+        """Release the provider."""
+        self.provider.close()
+
+    def __enter__(self) -> Summarizer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def summarize(text: str, *, settings: Settings | None = None) -> SummaryResult:
+    """Extract the agreement record of one report (loads the provider for this call only).
+
+    To summarize many reports with one loaded model, use ``Summarizer``.
+
+    Raises:
+        SummarizerError: any of its subclasses; see ``Summarizer.summarize``.
+    """
+    with Summarizer(settings) as summarizer:
+        return summarizer.summarize(text)

@@ -1,0 +1,134 @@
+"""Settings, resolved in one place: explicit argument > environment > default.
+
+This is the only module that reads environment variables.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+
+from summarizer.errors import ConfigurationError
+
+ProviderName = Literal["embedded", "openai", "openai-compatible"]
+PROVIDERS: tuple[ProviderName, ...] = ("embedded", "openai", "openai-compatible")
+
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+#: Model name sent to OpenAI-compatible servers when none is given; most serve one model.
+DEFAULT_COMPATIBLE_MODEL = "default"
+APP_NAME = "agreement-summarizer"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every option of an extraction, in one frozen object.
+
+    Leave a field ``None`` to take it from the environment or the default; see
+    ``resolve_settings``.
+    """
+
+    provider: ProviderName | None = None
+    model: str | None = None
+    base_url: str | None = None
+    api_key: str | None = None
+    model_path: Path | None = None
+    cache_dir: Path | None = None
+    #: Validation re-asks per model call (instructor); 0 means a single attempt.
+    max_retries: int = 2
+    #: Transport retries per request (timeouts, connection errors, 429, 5xx).
+    transport_retries: int = 4
+    #: Seconds allowed for one request, and the cap on all transport retries of one request.
+    timeout: float = 300.0
+    threads: int | None = None
+    context_tokens: int = 8192
+    #: Why this provider was chosen; filled in by ``resolve_settings``.
+    reason: str = ""
+
+    def with_changes(self, **changes: object) -> Settings:
+        """Return a copy with the given fields replaced."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def default_cache_dir() -> Path:
+    """Return the user cache directory (honours ``XDG_CACHE_HOME``)."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def resolve_settings(settings: Settings | None = None) -> Settings:
+    """Fill unset fields from the environment, then defaults, and pick the provider.
+
+    Provider choice when none is given: ``SUMMARIZER_PROVIDER``; else openai-compatible when a
+    base URL is set (argument or ``OPENAI_BASE_URL``); else openai when ``OPENAI_API_KEY`` is
+    set; else the embedded model.
+
+    Raises:
+        ConfigurationError: an unknown provider, or a remote provider with nothing to reach.
+    """
+    s = settings or Settings()
+    base_url = s.base_url or _env("OPENAI_BASE_URL")
+    api_key = s.api_key or _env("OPENAI_API_KEY")
+    model_path_env = _env("SUMMARIZER_MODEL_PATH")
+    model_path = s.model_path or (Path(model_path_env) if model_path_env else None)
+    provider: str | None = s.provider
+    reason = "given explicitly" if provider else ""
+    if provider is None and (env_provider := _env("SUMMARIZER_PROVIDER")):
+        provider, reason = env_provider, "SUMMARIZER_PROVIDER is set"
+    if provider is None:
+        if s.base_url:
+            provider, reason = "openai-compatible", "a base URL was given"
+        elif model_path is not None:
+            provider, reason = "embedded", "a local model file was given"
+        elif base_url:
+            provider, reason = "openai-compatible", "OPENAI_BASE_URL is set"
+        elif api_key:
+            provider, reason = "openai", "OPENAI_API_KEY is set"
+        else:
+            provider, reason = "embedded", "no provider is configured (no OPENAI_API_KEY)"
+    if provider not in PROVIDERS:
+        raise ConfigurationError(
+            f"Unknown provider {provider!r}.", hint=f"Use one of: {', '.join(PROVIDERS)}."
+        )
+    if provider == "openai-compatible" and not base_url:
+        raise ConfigurationError(
+            "The openai-compatible provider needs a server URL.",
+            hint="Set OPENAI_BASE_URL (e.g. http://localhost:11434/v1) or pass --base-url.",
+        )
+    if provider == "openai" and not api_key:
+        raise ConfigurationError(
+            "No OpenAI API key found.",
+            hint="Set OPENAI_API_KEY, or use the embedded model (unset SUMMARIZER_PROVIDER).",
+        )
+    model = s.model or _env("SUMMARIZER_MODEL")
+    if model is None and provider == "openai":
+        model = DEFAULT_OPENAI_MODEL
+    if model is None and provider == "openai-compatible":
+        model = DEFAULT_COMPATIBLE_MODEL
+    if s.max_retries < 0 or s.transport_retries < 0 or s.timeout <= 0:
+        raise ConfigurationError(
+            "Retries must be >= 0 and the timeout > 0.", hint="Check --max-retries and --timeout."
+        )
+    return replace(
+        s,
+        provider=provider,
+        model=model,
+        base_url=base_url if provider == "openai-compatible" else None,
+        api_key=api_key if provider != "embedded" else None,
+        model_path=model_path,
+        cache_dir=s.cache_dir or default_cache_dir(),
+        threads=s.threads or max(1, len(os.sched_getaffinity(0))),
+        reason=reason,
+    )
+
+
+def debug_enabled() -> bool:
+    """Return True when ``SUMMARIZER_DEBUG`` asks for tracebacks."""
+    return _env("SUMMARIZER_DEBUG") not in (None, "0", "false")

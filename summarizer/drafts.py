@@ -1,0 +1,106 @@
+"""What the model is asked to write: lean response models, one per pass.
+
+These are kept apart from the record (``schema``): the model writes only what the system cannot
+derive. Offsets, alignment, article numbers, categories, canonical proposer names and provenance
+are the system's. Every generated token costs about 45 ms on the embedded model, so field names
+are short and there are no free-text fields the record does not need.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from summarizer.schema import ActorType, AgreementType, Outcome, Role, Stage, Stance, Status
+
+
+class _Draft(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# Caps on lists and strings become part of the grammar the runtime enforces, so a small model
+# that starts repeating itself is stopped by the schema instead of running to max_tokens.
+QUOTE_CHARS = 300
+NAME_CHARS = 80
+MAX_ARTICLES = 20
+MAX_CONDITIONS = 12
+MAX_ACTORS = 12
+MAX_ALIASES = 6
+
+
+class TermDraft(_Draft):
+    """One agreed term, as the shortest verbatim passage that states it."""
+
+    quote: str = Field(
+        max_length=QUOTE_CHARS, description="Exact words from the report stating this one term."
+    )
+
+
+class ConditionDraft(_Draft):
+    """One demand put forward in negotiation."""
+
+    quote: str = Field(
+        max_length=QUOTE_CHARS, description="Exact words from the report stating this one demand."
+    )
+    by: str = Field(max_length=NAME_CHARS, description="Who put it forward.")
+    outcome: Outcome = Field(description="accepted, rejected, pending or unclear.")
+
+
+class TermsDraft(_Draft):
+    """Pass 1: the agreement's terms, the conditions put forward, and the agreement fields."""
+
+    articles: list[TermDraft] = Field(
+        max_length=MAX_ARTICLES, description="Agreed terms, one item per term."
+    )
+    conditions: list[ConditionDraft] = Field(
+        max_length=MAX_CONDITIONS, description="Demands or offers, one item each."
+    )
+    name: str | None = Field(max_length=NAME_CHARS, description="The agreement's name, or null.")
+    date: str | None = Field(description="YYYY-MM-DD, YYYY-MM or YYYY as stated, else null.")
+    location: str | None = Field(
+        max_length=NAME_CHARS, description="Place the agreement concerns, or null."
+    )
+    status: Status
+    stage: Stage | None
+    agreement_type: AgreementType | None
+
+
+class ActorDraft(_Draft):
+    """One actor, under every name the report uses for it."""
+
+    name: str = Field(
+        max_length=NAME_CHARS, description="The actor's name as the report writes it."
+    )
+    aliases: list[str] = Field(
+        max_length=MAX_ALIASES, description="Other names the report uses for the same actor."
+    )
+    role: Role
+    actor_type: ActorType
+
+
+class ActorsDraft(_Draft):
+    """Pass 2: the actors."""
+
+    parties: list[ActorDraft] = Field(max_length=MAX_ACTORS)
+
+
+class StanceDraft(_Draft):
+    """Per-actor step: the sentence that shows the stance, then the stance."""
+
+    sentence: int
+    stance: Stance
+
+
+def stance_model(sentence_count: int) -> type[StanceDraft]:
+    """A StanceDraft whose ``sentence`` may only be one of the numbered sentences shown.
+
+    Constraining the number in the schema means the runtime's grammar cannot pick a sentence
+    that was not offered, so the evidence is always one the system can locate.
+    """
+    choices = tuple(range(1, sentence_count + 1))
+    field_type = Literal[choices]  # type: ignore[valid-type]
+    model: type[StanceDraft] = create_model(
+        "StanceDraft", __base__=StanceDraft, sentence=(field_type, ...)
+    )
+    return model

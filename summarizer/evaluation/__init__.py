@@ -1,0 +1,1 @@
+"""Scoring of extraction records against hand-labelled gold files."""

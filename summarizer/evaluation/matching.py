@@ -1,0 +1,228 @@
+"""Text normalisation, similarity functions and one-to-one matching used by the scorer.
+
+Imports nothing from the rest of the package so that the scorer stays a pure function that
+can judge any version of the pipeline's output.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz
+from scipy.optimize import linear_sum_assignment
+
+# Character-level Indel similarity between unrelated clauses of similar length sits around
+# 0.35-0.5 for English, while a reworded clause about the same term sits around 0.55-0.7 and
+# gets a further lift from overlapping evidence; 0.6 separates the two with a margin.
+ITEM_THRESHOLD = 0.6
+# Names are short, so one or two letters already move the ratio a lot; 0.85 still accepts
+# transliteration variants of a full name ("Ahmed al-Awdeh" / "Ahmad al-Awdeh": 0.93) but not
+# related actors ("Russia" / "Russian army": 0.67), which gold lists as aliases when they are one.
+PARTY_THRESHOLD = 0.85
+# Share of a quote that must agree with the source slice it points at to count as grounded.
+GROUNDED_THRESHOLD = 0.9
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    """Return `text` folded for comparison.
+
+    Lower-cases, strips diacritics (so "Ḥasan" equals "Hasan"), turns punctuation and symbols
+    (curly quotes included) into spaces and collapses whitespace.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept: list[str] = []
+    for char in decomposed:
+        category = unicodedata.category(char)
+        if category == "Mn":
+            continue
+        kept.append(" " if category[0] in "PS" else char)
+    return _WHITESPACE.sub(" ", "".join(kept).casefold()).strip()
+
+
+def normalise_whitespace(text: str) -> str:
+    """Collapse runs of whitespace to one space and trim the ends."""
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def text_similarity(left: str, right: str) -> float:
+    """Similarity in [0, 1] of two clauses after `normalise_text`.
+
+    The larger of rapidfuzz's plain and token-sorted ratios, so that reordered wording
+    ("weapons handed over" / "handing over weapons") is not penalised.
+    """
+    a, b = normalise_text(left), normalise_text(right)
+    if not a and not b:
+        return 1.0
+    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b)) / 100.0
+
+
+def _strip_article(name: str) -> str:
+    """Drop a leading English definite article from a normalised name."""
+    return name[4:] if name.startswith("the ") else name
+
+
+def name_similarity(left: str, right: str) -> float:
+    """Similarity in [0, 1] of two party names after `normalise_text`.
+
+    1.0 when the names are equal once a leading "the " is dropped, else rapidfuzz's ratio.
+    """
+    a, b = normalise_text(left), normalise_text(right)
+    if not a or not b:
+        return 0.0
+    if _strip_article(a) == _strip_article(b):
+        return 1.0
+    return fuzz.ratio(a, b) / 100.0
+
+
+def _as_str(value: object) -> str:
+    """Return `value` if it is a string, else the empty string."""
+    return value if isinstance(value, str) else ""
+
+
+def party_names(party: Mapping[str, Any]) -> list[str]:
+    """Return a party's name followed by its aliases, skipping empty or non-string entries."""
+    aliases = party.get("aliases")
+    candidates = [party.get("name"), *(aliases if isinstance(aliases, list) else [])]
+    return [name for name in candidates if isinstance(name, str) and name.strip()]
+
+
+def names_similarity(left: Sequence[str], right: Sequence[str]) -> float:
+    """Best `name_similarity` over all pairs from `left` and `right`; 0.0 if either is empty."""
+    return max((name_similarity(a, b) for a in left for b in right), default=0.0)
+
+
+def party_similarity(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> float:
+    """Best name similarity over the names and aliases of two parties."""
+    return names_similarity(party_names(pred), party_names(gold))
+
+
+def valid_span(evidence: Mapping[str, Any], source: str) -> tuple[int, int] | None:
+    """Return the evidence item's (start, end) when both are ints inside `source`, else None."""
+    start: object = evidence.get("start")
+    end: object = evidence.get("end")
+    # bool is an int subclass; JSON true/false must not pass as offsets.
+    if not isinstance(start, int) or not isinstance(end, int):
+        return None
+    if isinstance(start, bool) or isinstance(end, bool):
+        return None
+    return (start, end) if 0 <= start < end <= len(source) else None
+
+
+def evidence_spans(item: Mapping[str, Any], source: str) -> list[tuple[int, int]]:
+    """Character spans in `source` of an item's evidence.
+
+    Uses an item's own offsets when they are valid, else the first exact occurrence of its
+    quote; gold evidence has quotes only, so it always takes the second path. Quotes that
+    cannot be located contribute no span.
+    """
+    evidence = item.get("evidence")
+    spans: list[tuple[int, int]] = []
+    for entry in evidence if isinstance(evidence, list) else []:
+        if not isinstance(entry, Mapping):
+            continue
+        span = valid_span(entry, source)
+        if span is None:
+            quote = _as_str(entry.get("quote"))
+            position = source.find(quote) if quote else -1
+            if position >= 0:
+                span = (position, position + len(quote))
+        if span is not None:
+            spans.append(span)
+    return spans
+
+
+def span_overlap(left: Sequence[tuple[int, int]], right: Sequence[tuple[int, int]]) -> float:
+    """Best overlap of any two spans, as overlapping characters over the shorter span's length.
+
+    Dividing by the shorter span means a short gold quote inside a long predicted quote counts
+    as full agreement: the prediction did cite the right place, only more generously.
+    """
+    best = 0.0
+    for a_start, a_end in left:
+        for b_start, b_end in right:
+            shared = min(a_end, b_end) - max(a_start, b_start)
+            shorter = min(a_end - a_start, b_end - b_start)
+            if shared > 0 and shorter > 0:
+                best = max(best, shared / shorter)
+    return best
+
+
+def item_similarity(pred: Mapping[str, Any], gold: Mapping[str, Any], source: str) -> float:
+    """Similarity in [0, 1] of a predicted and a gold article or condition.
+
+    `max(text, 0.5 * text + 0.5 * evidence)`: evidence that points at the same passage can
+    lift a reworded item over the threshold, but missing or differing evidence never lowers
+    the score that the wording alone earns.
+    """
+    text = text_similarity(_as_str(pred.get("text")), _as_str(gold.get("text")))
+    evidence = span_overlap(evidence_spans(pred, source), evidence_spans(gold, source))
+    return max(text, 0.5 * text + 0.5 * evidence)
+
+
+def match_one_to_one(
+    preds: Sequence[Mapping[str, Any]],
+    golds: Sequence[Mapping[str, Any]],
+    similarity: Callable[[Mapping[str, Any], Mapping[str, Any]], float],
+    threshold: float,
+) -> list[tuple[int, int, float]]:
+    """Pair predictions with gold items one-to-one so that total similarity is largest.
+
+    Pairs scoring below `threshold` are zeroed before the assignment, so they neither count as
+    matches nor pull the assignment away from pairs that do clear it.
+
+    Returns:
+        (prediction index, gold index, similarity) for each match, sorted by gold index.
+    """
+    if not preds or not golds:
+        return []
+    scores = np.array([[similarity(pred, gold) for gold in golds] for pred in preds], dtype=float)
+    eligible = np.where(scores >= threshold, scores, 0.0)
+    rows, cols = linear_sum_assignment(eligible, maximize=True)
+    pairs = [
+        (int(row), int(col), float(scores[row, col]))
+        for row, col in zip(rows, cols, strict=True)
+        if scores[row, col] >= threshold
+    ]
+    return sorted(pairs, key=lambda pair: pair[1])
+
+
+def proposer_matches(
+    pred: Mapping[str, Any], gold: Mapping[str, Any], gold_parties: Sequence[Mapping[str, Any]]
+) -> bool:
+    """Whether a predicted condition names the gold condition's proposer.
+
+    The predicted `proposed_by` may match (by `name_similarity`) the gold proposer's name or any
+    name or alias of the gold parties that the gold proposer names. Two missing proposers agree;
+    one missing proposer does not.
+    """
+    pred_name, gold_name = pred.get("proposed_by"), gold.get("proposed_by")
+    pred_name = pred_name if isinstance(pred_name, str) and pred_name.strip() else None
+    gold_name = gold_name if isinstance(gold_name, str) and gold_name.strip() else None
+    if pred_name is None or gold_name is None:
+        return pred_name is None and gold_name is None
+    accepted = [gold_name]
+    for party in gold_parties:
+        names = party_names(party)
+        if names_similarity([gold_name], names) >= PARTY_THRESHOLD:
+            accepted.extend(names)
+    return names_similarity([pred_name], accepted) >= PARTY_THRESHOLD
+
+
+def is_grounded(evidence: Mapping[str, Any], source: str) -> bool:
+    """Whether evidence offsets are valid and `source[start:end]` reads like the quote.
+
+    "Reads like" is a rapidfuzz ratio of at least `GROUNDED_THRESHOLD` after whitespace is
+    collapsed, so re-wrapped lines do not count against the tool.
+    """
+    span = valid_span(evidence, source)
+    quote = evidence.get("quote")
+    if span is None or not isinstance(quote, str):
+        return False
+    sliced = normalise_whitespace(source[span[0] : span[1]])
+    return fuzz.ratio(sliced, normalise_whitespace(quote)) / 100.0 >= GROUNDED_THRESHOLD

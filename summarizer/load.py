@@ -1,0 +1,84 @@
+"""Documents in: read bytes or files, decode, and refuse what cannot be processed."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from summarizer.errors import InputError
+
+#: A news report is a few thousand characters; anything past this is not one document.
+MAX_DOCUMENT_BYTES = 2_000_000
+
+
+def decode_document(data: bytes, *, name: str = "<input>", size: int | None = None) -> str:
+    """Decode a document's bytes as UTF-8 text and check it is usable.
+
+    Args:
+        data: the raw bytes.
+        name: what to call the document in error messages.
+        size: the document's size when ``data`` was not read because it is too large.
+
+    Returns:
+        The text, with a leading BOM removed and line endings normalised to ``\\n``.
+
+    Raises:
+        InputError: the document is empty, binary, not UTF-8 or too large.
+    """
+    size = len(data) if size is None else size
+    if size > MAX_DOCUMENT_BYTES:
+        raise InputError(
+            f"{name}: {size:,} bytes is too large for one report (limit {MAX_DOCUMENT_BYTES:,}).",
+            hint="Split it into separate reports, one agreement each.",
+        )
+    if b"\x00" in data:
+        raise InputError(f"{name}: looks like a binary file, not text.", hint="Give a .txt report.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(
+            f"{name}: is not valid UTF-8 text (byte {e.start}).",
+            hint="Convert it first, e.g. iconv -f latin1 -t utf-8.",
+        ) from e
+    return check_text(text.replace("\r\n", "\n").replace("\r", "\n"), name=name)
+
+
+def check_text(text: str, *, name: str = "<input>") -> str:
+    """Check an already decoded text; return it unchanged.
+
+    Raises:
+        InputError: the text is empty or contains control characters typical of binary data.
+    """
+    if not text.strip():
+        raise InputError(f"{name}: the document is empty.", hint="Give a report with some text.")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\t\r\f")
+    if controls > max(8, len(text) // 100):
+        raise InputError(f"{name}: looks like a binary file, not text.", hint="Give a .txt report.")
+    return text
+
+
+def read_document(path: Path) -> str:
+    """Read and decode one document file.
+
+    Raises:
+        InputError: the file is missing, unreadable, empty, binary, not UTF-8 or too large.
+    """
+    try:
+        # Check the size before reading so a huge file is refused without loading it.
+        if path.stat().st_size > MAX_DOCUMENT_BYTES:
+            return decode_document(b"", name=str(path), size=path.stat().st_size)
+        data = path.read_bytes()
+    except FileNotFoundError as e:
+        raise InputError(f"{path}: no such file.", hint="Check the path.") from e
+    except IsADirectoryError as e:
+        raise InputError(f"{path}: is a directory.", hint="Give a file.") from e
+    except OSError as e:
+        raise InputError(
+            f"{path}: cannot be read ({e.strerror}).", hint="Check permissions."
+        ) from e
+    return decode_document(data, name=str(path))
+
+
+def sha256_text(text: str) -> str:
+    """Return the sha256 of a text encoded as UTF-8."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,267 @@
+"""The one provider layer: every model call goes openai client -> instructor -> an HTTP transport.
+
+Only this package imports ``openai``, ``instructor`` and (in ``embedded``) the llama.cpp runtime.
+The embedded model, OpenAI and any OpenAI-compatible server differ only in the transport under
+the openai client, so retries, validation re-asks and usage accounting are the same for all.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import httpx
+import instructor
+import openai
+from pydantic import BaseModel
+
+from summarizer.config import Settings
+from summarizer.errors import (
+    ConfigurationError,
+    ExtractionError,
+    ProviderError,
+    ProviderUnreachableError,
+)
+from summarizer.providers.transport import InProcessTransport, RetryTransport
+
+T = TypeVar("T", bound=BaseModel)
+
+_EMBEDDED_URL = "http://embedded.invalid/v1"
+
+
+@dataclass
+class CallStats:
+    """Token usage and attempts of model calls, summed over every attempt."""
+
+    calls: int = 0
+    attempts: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def add(self, other: CallStats) -> None:
+        """Add another set of counts into this one."""
+        self.calls += other.calls
+        self.attempts += other.attempts
+        self.prompt_tokens += other.prompt_tokens
+        self.completion_tokens += other.completion_tokens
+
+
+@dataclass
+class CallResult(Generic[T]):
+    """A validated response and what it cost."""
+
+    value: T
+    stats: CallStats = field(default_factory=CallStats)
+
+
+class _Recorder(threading.local):
+    """Per-thread counters fed by instructor's hooks (hooks are client-wide)."""
+
+    def __init__(self) -> None:
+        self.stats = CallStats()
+        self.last_output: str | None = None
+
+
+@dataclass
+class ProviderInfo:
+    """What provenance records about the provider."""
+
+    name: str
+    model: str
+    model_sha256: str | None = None
+    base_url: str | None = None
+    context_tokens: int | None = None
+
+
+class Provider:
+    """A configured model endpoint that returns validated pydantic objects."""
+
+    def __init__(
+        self,
+        info: ProviderInfo,
+        transport: httpx.BaseTransport,
+        settings: Settings,
+        *,
+        base_url: str,
+        api_key: str,
+        extra_body: dict[str, Any] | None = None,
+        runtime: Any = None,
+    ) -> None:
+        self.info = info
+        self.runtime = runtime  # keeps the in-process model alive as long as the provider
+        self.transport = transport
+        self._settings = settings
+        self._extra_body = dict(extra_body or {})
+        retrying = RetryTransport(
+            transport,
+            attempts=settings.transport_retries + 1,
+            max_seconds=settings.timeout,
+        )
+        self._http = httpx.Client(transport=retrying, timeout=settings.timeout)
+        self._openai = openai.OpenAI(
+            api_key=api_key,
+            base_url=base_url,
+            http_client=self._http,
+            max_retries=0,  # transport retries live in RetryTransport
+            timeout=settings.timeout,
+        )
+        self._client = instructor.from_openai(self._openai, mode=instructor.Mode.JSON_SCHEMA)
+        self._recorder = _Recorder()
+        self._client.on("completion:kwargs", self._on_kwargs)
+        self._client.on("completion:response", self._on_response)
+
+    def _on_kwargs(self, *args: Any, **kwargs: Any) -> None:
+        self._recorder.stats.attempts += 1
+
+    def _on_response(self, response: Any, **kwargs: Any) -> None:
+        usage = getattr(response, "usage", None)
+        if usage is not None:
+            self._recorder.stats.prompt_tokens += int(usage.prompt_tokens or 0)
+            self._recorder.stats.completion_tokens += int(usage.completion_tokens or 0)
+        try:
+            self._recorder.last_output = response.choices[0].message.content
+        except (AttributeError, IndexError):
+            self._recorder.last_output = None
+
+    def structured(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[T],
+        *,
+        max_tokens: int,
+        reuse_prefix: bool = False,
+    ) -> CallResult[T]:
+        """Ask the model for one ``response_model`` object.
+
+        ``reuse_prefix`` lets the embedded runtime reuse the cached prompt prefix of the
+        previous call (other providers ignore it). The first call for a document must pass
+        False: it recomputes from scratch, so the cache the later calls reuse is the same
+        whatever ran before, and results repeat exactly.
+
+        Validation errors are re-asked (at most ``settings.max_retries`` times, each re-ask
+        carrying the previous answer and the error); transport faults are retried below.
+
+        Raises:
+            ExtractionError: no valid answer within the attempts, or the answer was cut off.
+            ProviderUnreachableError: the server cannot be reached.
+            ProviderError: any other provider failure.
+            ConfigurationError: the provider refused the key or does not know the model.
+        """
+        self._recorder.stats = CallStats(calls=1)
+        self._recorder.last_output = None
+        try:
+            value = self._client.chat.completions.create(
+                model=self.info.model,
+                messages=messages,  # type: ignore[arg-type]
+                response_model=response_model,
+                max_retries=self._settings.max_retries,
+                max_tokens=max_tokens,
+                temperature=0.0,
+                seed=0,
+                extra_body=self._body(reuse_prefix),
+            )
+        except Exception as e:
+            raise self._translate(e) from e
+        return CallResult(value=value, stats=self._recorder.stats)
+
+    def _body(self, reuse_prefix: bool) -> dict[str, Any] | None:
+        """Extra request fields: llama.cpp's prompt-cache switch for the embedded runtime."""
+        body = dict(self._extra_body)
+        if self.info.name == "embedded":
+            body["cache_prompt"] = reuse_prefix
+        return body or None
+
+    def _translate(self, error: Exception) -> Exception:
+        """Map openai/instructor failures to this package's typed errors."""
+        # instructor wraps provider errors; the openai error, if any, is down the cause chain.
+        cause: BaseException = error
+        while not isinstance(cause, openai.OpenAIError) and cause.__cause__ is not None:
+            cause = cause.__cause__
+        stats = self._recorder.stats
+        usage = {"prompt_tokens": stats.prompt_tokens, "completion_tokens": stats.completion_tokens}
+        where = self.info.base_url or self.info.name
+        if isinstance(cause, openai.APIConnectionError | openai.APITimeoutError):
+            kind = "timed out" if isinstance(cause, openai.APITimeoutError) else "is unreachable"
+            return ProviderUnreachableError(
+                f"The model server at {where} {kind}: {cause}",
+                hint="Check that the server runs and the URL (OPENAI_BASE_URL / --base-url).",
+            )
+        if isinstance(cause, openai.AuthenticationError | openai.PermissionDeniedError):
+            return ConfigurationError(
+                f"The provider refused the API key ({cause.status_code}).",
+                hint="Set a valid OPENAI_API_KEY.",
+            )
+        if isinstance(cause, openai.NotFoundError):
+            return ConfigurationError(
+                f"The provider does not know model {self.info.model!r} or the URL is wrong.",
+                hint="Set --model / SUMMARIZER_MODEL to a model the server serves.",
+            )
+        if isinstance(cause, openai.APIStatusError):
+            return ProviderError(
+                f"The provider answered HTTP {cause.status_code}: {cause.message}",
+                hint="Try again later, or raise --max-retries.",
+            )
+        if isinstance(cause, openai.OpenAIError):
+            return ProviderError(f"The provider failed: {cause}", hint="Try again later.")
+        return ExtractionError(
+            f"The model's answer did not validate after {stats.attempts} attempt(s): "
+            f"{str(error.__cause__ or error).splitlines()[0][:300]}",
+            last_output=self._recorder.last_output,
+            usage=usage,
+            attempts=stats.attempts,
+            hint="Try a larger model (SUMMARIZER_MODEL_PATH or a server) or raise --max-retries.",
+        )
+
+    def close(self) -> None:
+        """Release the HTTP client (the in-process model is freed with the object)."""
+        self._http.close()
+
+
+def open_remote(settings: Settings, *, transport: httpx.BaseTransport | None = None) -> Provider:
+    """Open the openai or openai-compatible provider described by resolved settings."""
+    if settings.provider == "openai":
+        base_url = "https://api.openai.com/v1"
+        api_key = settings.api_key or ""
+        if not api_key:
+            raise ConfigurationError("No OpenAI API key found.", hint="Set OPENAI_API_KEY.")
+    else:
+        base_url = (settings.base_url or "").rstrip("/")
+        # Local servers ignore the key, but the openai client insists on one.
+        api_key = settings.api_key or "not-needed"
+    info = ProviderInfo(
+        name=settings.provider or "openai",
+        model=settings.model or "default",
+        base_url=base_url,
+    )
+    return Provider(
+        info,
+        transport or httpx.HTTPTransport(),
+        settings,
+        base_url=base_url,
+        api_key=api_key,
+    )
+
+
+def open_embedded(settings: Settings) -> Provider:
+    """Load the embedded model (assembling the default weights on first use)."""
+    from summarizer.providers.embedded import resolve_model_file, start_runtime
+
+    assert settings.cache_dir is not None and settings.threads is not None
+    model = resolve_model_file(settings.model_path, settings.cache_dir)
+    context = min(settings.context_tokens, model.context_length or settings.context_tokens)
+    runtime = start_runtime(model.path, threads=settings.threads, context_tokens=context)
+    info = ProviderInfo(
+        name="embedded",
+        model=model.name,
+        model_sha256=model.sha256,
+        context_tokens=context,
+    )
+    return Provider(
+        info,
+        InProcessTransport(runtime),
+        settings,
+        base_url=_EMBEDDED_URL,
+        api_key="embedded",
+        runtime=runtime,
+    )

@@ -1,0 +1,115 @@
+"""The embedded runtime: llama.cpp in-process through xllamacpp.
+
+Only this module imports xllamacpp. The loaded runtime answers OpenAI-shaped chat requests
+in-process; the provider layer reaches it through an httpx transport, so the embedded model
+takes the same openai + instructor path as any server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from summarizer.errors import ModelUnavailableError
+from summarizer.providers.weights import DEFAULT_WEIGHTS, ensure_weights, file_sha256
+
+
+@dataclass(frozen=True)
+class LocalModelInfo:
+    """What provenance records about a local model file."""
+
+    path: Path
+    name: str
+    sha256: str
+    context_length: int | None
+
+
+def gguf_info(path: Path, *, known_sha256: str | None = None) -> LocalModelInfo:
+    """Read a GGUF file's metadata name and context length, and its sha256.
+
+    Raises:
+        ModelUnavailableError: the file is missing or not a readable GGUF.
+    """
+    try:
+        from gguf import GGUFReader  # the [local] extra installs it
+
+        reader = GGUFReader(str(path))
+        name_field = reader.fields.get("general.name")
+        name = bytes(name_field.parts[name_field.data[0]]).decode() if name_field else path.stem
+        arch_field = reader.fields.get("general.architecture")
+        arch = bytes(arch_field.parts[arch_field.data[0]]).decode() if arch_field else ""
+        ctx_field = reader.fields.get(f"{arch}.context_length")
+        ctx = int(ctx_field.parts[-1][0]) if ctx_field else None
+    except ImportError as e:
+        raise ModelUnavailableError(
+            "The embedded runtime is not installed.",
+            hint='Install it: pip install "agreement-summarizer[local]".',
+        ) from e
+    except (OSError, ValueError, KeyError, IndexError) as e:
+        raise ModelUnavailableError(
+            f"{path} is not a readable GGUF model file ({e}).",
+            hint="Point SUMMARIZER_MODEL_PATH at a .gguf file, or unset it to use the default.",
+        ) from e
+    digest = known_sha256 or file_sha256(path)
+    return LocalModelInfo(path=path, name=name, sha256=digest, context_length=ctx)
+
+
+def resolve_model_file(model_path: Path | None, cache_dir: Path) -> LocalModelInfo:
+    """Return the user's GGUF if given, else the default weights (assembled on first use)."""
+    if model_path is not None:
+        if not model_path.is_file():
+            raise ModelUnavailableError(
+                f"Model file {model_path} does not exist.",
+                hint="Fix SUMMARIZER_MODEL_PATH / --model-path, or unset it to use the default.",
+            )
+        return gguf_info(model_path)
+    path = ensure_weights(cache_dir)
+    return gguf_info(path, known_sha256=DEFAULT_WEIGHTS.sha256)
+
+
+def start_runtime(model: Path, *, threads: int, context_tokens: int, port: int = 0) -> Any:
+    """Load the model into an in-process llama.cpp server (also listening on 127.0.0.1).
+
+    Args:
+        model: the GGUF file.
+        threads: CPU threads for generation and prompt processing.
+        context_tokens: context size of the single slot.
+        port: loopback port for its HTTP endpoint; 0 picks a free one.
+
+    Raises:
+        ModelUnavailableError: xllamacpp is not installed or the model fails to load.
+    """
+    try:
+        import xllamacpp
+    except ImportError as e:
+        raise ModelUnavailableError(
+            "The embedded runtime (xllamacpp) is not installed.",
+            hint='Install it: pip install "agreement-summarizer[local]".',
+        ) from e
+    params = xllamacpp.CommonParams()
+    params.model.path = str(model)
+    params.n_ctx = context_tokens
+    params.n_parallel = 1
+    params.cpuparams.n_threads = threads
+    params.cpuparams_batch.n_threads = threads
+    params.verbosity = 0
+    params.hostnames = ["127.0.0.1"]  # the endpoint must never be reachable off this machine
+    params.port = port
+    params.warmup = False
+    params.sampling.temp = 0.0
+    # A cached prompt prefix changes the numbers and so the output; each request recomputes.
+    params.cache_prompt = False
+    params.cache_idle_slots = False
+    try:
+        return xllamacpp.Server(params)
+    except Exception as e:  # the binding raises plain RuntimeError/ValueError
+        raise ModelUnavailableError(
+            f"The embedded runtime could not load {model}: {e}",
+            hint="Check the file (summarizer models verify) and free memory (about 2.5 GB).",
+        ) from e
+
+
+def runtime_address(server: Any) -> str:
+    """Return the runtime's loopback HTTP base URL (``http://127.0.0.1:PORT``)."""
+    return str(server.listening_address)

@@ -1,0 +1,143 @@
+"""HTTP transports under the openai client: in-process llama.cpp, and transport retries.
+
+Putting both at the HTTP layer keeps one code path (openai client -> instructor) for every
+provider, and keeps transport retries (here, tenacity) apart from validation re-asks
+(instructor), so a re-ask never retries a 400 and a transport retry never re-asks.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import random
+import threading
+import time
+from typing import Any, Protocol
+
+import httpx
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    retry_if_result,
+    stop_after_attempt,
+    stop_after_delay,
+)
+
+#: Status codes worth retrying: rate limits and server-side failures.
+RETRY_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
+_MAX_BACKOFF_S = 30.0
+
+
+class ChatServer(Protocol):
+    """What the in-process runtime offers: OpenAI-shaped chat completions."""
+
+    def handle_chat_completions(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Answer one chat completion request."""
+        ...
+
+
+class InProcessTransport(httpx.BaseTransport):
+    """Answers ``POST .../chat/completions`` by calling the in-process llama.cpp server."""
+
+    def __init__(self, server: ChatServer, *, extra_body: dict[str, Any] | None = None) -> None:
+        self._server = server
+        self._extra = dict(extra_body or {})
+        # llama.cpp's in-process server handles one request at a time per slot.
+        self._lock = threading.Lock()
+        #: Per request: response-model name, wall seconds and the runtime's own timings, so
+        #: a benchmark can say where the time goes.
+        self.log: list[dict[str, Any]] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Route one request to the runtime and wrap its answer as an HTTP response."""
+        if request.method != "POST" or not request.url.path.endswith("/chat/completions"):
+            return httpx.Response(404, json={"error": {"message": "not found", "code": 404}})
+        body = json.loads(request.read() or b"{}")
+        body.update(self._extra)
+        with self._lock:
+            started = time.perf_counter()
+            result = self._server.handle_chat_completions(body)
+            seconds = time.perf_counter() - started
+        fmt = body.get("response_format") or {}
+        self.log.append(
+            {
+                "schema": fmt.get("json_schema", {}).get("name", ""),
+                "seconds": round(seconds, 3),
+                "timings": result.get("timings", {}) if isinstance(result, dict) else {},
+            }
+        )
+        if isinstance(result, dict) and "error" in result:
+            error = result["error"]
+            code = error.get("code", 500) if isinstance(error, dict) else 500
+            return httpx.Response(code if isinstance(code, int) else 500, json=result)
+        return httpx.Response(200, json=result)
+
+
+def _retry_after_seconds(response: httpx.Response) -> float | None:
+    """Read a Retry-After header given in seconds or as an HTTP date."""
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+class RetryTransport(httpx.BaseTransport):
+    """Retries timeouts, connection errors, 429 and 5xx with jittered exponential backoff.
+
+    Honours ``Retry-After``; never retries 400, 401, 403 or 404. Bounded both in attempts and
+    in total time.
+    """
+
+    def __init__(
+        self,
+        inner: httpx.BaseTransport,
+        *,
+        attempts: int,
+        max_seconds: float,
+        base_delay: float = 1.0,
+        sleep: Any = time.sleep,
+    ) -> None:
+        self._inner = inner
+        self._attempts = max(1, attempts)
+        self._max_seconds = max_seconds
+        self._base = base_delay
+        self._sleep = sleep
+
+    def _wait(self, state: RetryCallState) -> float:
+        outcome = state.outcome
+        if outcome is not None and not outcome.failed:
+            hinted = _retry_after_seconds(outcome.result())
+            if hinted is not None:
+                return min(hinted, _MAX_BACKOFF_S)
+        backoff = self._base * 2 ** (state.attempt_number - 1)
+        return float(min(_MAX_BACKOFF_S, backoff * (0.5 + random.random())))
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send the request, retrying transient failures."""
+        request.read()  # the body must be replayable across attempts
+        retrying = Retrying(
+            retry=retry_if_exception_type((httpx.TimeoutException, httpx.TransportError))
+            | retry_if_result(lambda r: r.status_code in RETRY_STATUS),
+            stop=stop_after_attempt(self._attempts) | stop_after_delay(self._max_seconds),
+            wait=self._wait,
+            sleep=self._sleep,
+            retry_error_callback=lambda state: state.outcome.result(),  # type: ignore[union-attr]
+            reraise=True,
+        )
+        response: httpx.Response = retrying(self._send, request)
+        return response
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
+        response = self._inner.handle_request(request)
+        if response.status_code in RETRY_STATUS:
+            response.read()  # free the connection before a retry
+        return response
+
+    def close(self) -> None:
+        """Close the wrapped transport."""
+        self._inner.close()

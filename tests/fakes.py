@@ -1,0 +1,160 @@
+"""Fakes for offline tests: an OpenAI-shaped chat server that answers from recorded drafts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from summarizer.config import Settings, resolve_settings
+from summarizer.providers import Provider, ProviderInfo
+from summarizer.providers.transport import InProcessTransport
+
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "busra-al-sham-2018.txt"
+
+#: Answers recorded in the shape the embedded model gives for the seed report.
+SEED_TERMS = {
+    "articles": [
+        {"quote": "handing over heavy weapons as of Sunday"},
+        {"quote": "civilians return to the towns where there is no army"},
+        {"quote": "hoisting the Syrian flag"},
+        {"quote": "Russia is the guarantor of this agreement"},
+    ],
+    "conditions": [
+        {"quote": "surrendering medium and heavy arsenal", "by": "Russia", "outcome": "accepted"},
+        {
+            "quote": "a quote the report does not contain at all",
+            "by": "Russia",
+            "outcome": "pending",
+        },
+    ],
+    "name": None,
+    "date": "2018-07-07",
+    "location": "Busra al-Sham",
+    "status": "signed",
+    "stage": "partial",
+    "agreement_type": "local",
+}
+SEED_ACTORS = {
+    "parties": [
+        {
+            "name": "Syrian government",
+            "aliases": ["Damascus", "Syrian troops"],
+            "role": "signatory",
+            "actor_type": "state",
+        },
+        {
+            "name": "Russian army",
+            "aliases": ["Moscow"],
+            "role": "guarantor",
+            "actor_type": "external",
+        },
+        {
+            "name": "Bashar al-Zoubi",
+            "aliases": ["Zoubi"],
+            "role": "opponent",
+            "actor_type": "rebel",
+        },
+        {"name": "Damascus", "aliases": ["the regime"], "role": "signatory", "actor_type": "state"},
+        {"name": "Atlantis Navy", "aliases": [], "role": "other", "actor_type": "other"},
+    ]
+}
+SEED_STANCE = {"sentence": 1, "stance": "accepts"}
+
+
+def completion(
+    content: str, *, prompt_tokens: int = 100, completion_tokens: int = 20
+) -> dict[str, Any]:
+    """An OpenAI chat.completion body with the given message content."""
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "fake-model",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": content},
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
+    }
+
+
+def schema_name(request: dict[str, Any]) -> str:
+    """The response model's name in a JSON-schema request."""
+    fmt = request.get("response_format") or {}
+    return str(fmt.get("json_schema", {}).get("name", ""))
+
+
+class FakeChatServer:
+    """Answers chat requests by response-model name; records every request it saw."""
+
+    def __init__(
+        self,
+        answers: dict[str, Any] | None = None,
+        answer_fn: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    ) -> None:
+        self.answers = (
+            answers
+            if answers is not None
+            else {
+                "TermsDraft": SEED_TERMS,
+                "ActorsDraft": SEED_ACTORS,
+                "StanceDraft": SEED_STANCE,
+            }
+        )
+        self.answer_fn = answer_fn
+        self.requests: list[dict[str, Any]] = []
+
+    def handle_chat_completions(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Answer one request."""
+        self.requests.append(request)
+        if self.answer_fn is not None:
+            return self.answer_fn(request)
+        answer = self.answers[schema_name(request)]
+        return completion(answer if isinstance(answer, str) else json.dumps(answer))
+
+
+def fake_provider(
+    server: FakeChatServer | None = None,
+    *,
+    settings: Settings | None = None,
+    context_tokens: int | None = 8192,
+) -> Provider:
+    """A Provider whose transport is the fake server, in-process."""
+    resolved = resolve_settings(settings or Settings(provider="embedded"))
+    info = ProviderInfo(name="fake", model="fake-model", context_tokens=context_tokens)
+    return Provider(
+        info,
+        InProcessTransport(server or FakeChatServer()),
+        resolved,
+        base_url="http://fake.invalid/v1",
+        api_key="fake",
+    )
+
+
+def mock_remote(
+    handler: Callable[[httpx.Request], httpx.Response],
+    *,
+    settings: Settings | None = None,
+    retries: int = 2,
+) -> Provider:
+    """An openai-compatible Provider whose HTTP traffic goes to ``handler``."""
+    from summarizer.providers.client import open_remote
+
+    base = settings or Settings(
+        provider="openai-compatible",
+        base_url="http://mock.invalid/v1",
+        transport_retries=retries,
+        timeout=30.0,
+    )
+    return open_remote(resolve_settings(base), transport=httpx.MockTransport(handler))

@@ -1,0 +1,143 @@
+"""Provider layer: transport faults faked at the HTTP layer, re-asks counted, usage summed."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+from fakes import completion, mock_remote
+from pydantic import BaseModel
+
+from summarizer.errors import (
+    ConfigurationError,
+    ExtractionError,
+    ProviderError,
+    ProviderUnreachableError,
+)
+from summarizer.providers.transport import RetryTransport
+
+
+class Answer(BaseModel):
+    value: int
+
+
+MESSAGES = [{"role": "user", "content": "2+2?"}]
+
+
+def _ok(content: str = '{"value": 4}') -> httpx.Response:
+    return httpx.Response(200, json=completion(content, prompt_tokens=10, completion_tokens=5))
+
+
+def test_server_errors_and_rate_limits_are_retried_then_succeed(monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda s: None)
+    replies = [httpx.Response(503), httpx.Response(429, headers={"Retry-After": "0"}), _ok()]
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return replies.pop(0)
+
+    result = mock_remote(handler, retries=3).structured(MESSAGES, Answer, max_tokens=10)
+    assert result.value.value == 4
+    assert len(seen) == 3
+    assert json.loads(seen[-1].content)["messages"][0]["content"] == "2+2?"
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [
+        (400, ProviderError),
+        (401, ConfigurationError),
+        (403, ConfigurationError),
+        (404, ConfigurationError),
+    ],
+)
+def test_client_errors_are_never_retried(status, error):
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return httpx.Response(status, json={"error": {"message": "no"}})
+
+    with pytest.raises(error):
+        mock_remote(handler, retries=3).structured(MESSAGES, Answer, max_tokens=10)
+    assert len(calls) == 1
+
+
+def test_bad_key_says_which_variable_to_set():
+    provider = mock_remote(lambda r: httpx.Response(401, json={"error": {"message": "bad key"}}))
+    with pytest.raises(ConfigurationError) as info:
+        provider.structured(MESSAGES, Answer, max_tokens=10)
+    assert "OPENAI_API_KEY" in info.value.hint
+
+
+def test_unreachable_server_is_retried_a_bounded_number_of_times(monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda s: None)
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        raise httpx.ConnectError("connection refused")
+
+    with pytest.raises(ProviderUnreachableError) as info:
+        mock_remote(handler, retries=2).structured(MESSAGES, Answer, max_tokens=10)
+    assert len(calls) == 3
+    assert "OPENAI_BASE_URL" in info.value.hint
+
+
+def test_timeouts_are_retried_then_reported(monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda s: None)
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        raise httpx.ReadTimeout("slow")
+
+    with pytest.raises(ProviderUnreachableError, match="timed out"):
+        mock_remote(handler, retries=1).structured(MESSAGES, Answer, max_tokens=10)
+    assert len(calls) == 2
+
+
+def test_retry_after_header_sets_the_wait():
+    waits: list[float] = []
+    replies = [httpx.Response(429, headers={"Retry-After": "7"}), _ok()]
+    transport = RetryTransport(
+        httpx.MockTransport(lambda r: replies.pop(0)),
+        attempts=3,
+        max_seconds=60,
+        sleep=waits.append,
+    )
+    response = transport.handle_request(httpx.Request("POST", "http://x/v1/chat/completions"))
+    assert response.status_code == 200
+    assert waits == [7.0]
+
+
+def test_invalid_then_valid_answer_is_reasked_and_usage_summed_over_attempts():
+    bodies = []
+    replies = ['{"value": "four"}', '{"value": 4}']
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.content))
+        return _ok(replies.pop(0))
+
+    result = mock_remote(handler).structured(MESSAGES, Answer, max_tokens=10)
+    assert result.value.value == 4
+    assert result.stats.attempts == 2
+    assert (result.stats.prompt_tokens, result.stats.completion_tokens) == (20, 10)
+    # The re-ask carries the failed answer and the error, and nothing more.
+    assert len(bodies[1]["messages"]) == len(bodies[0]["messages"]) + 2
+
+
+def test_garbage_until_attempts_run_out_raises_with_last_output_and_usage():
+    from summarizer.config import Settings
+
+    settings = Settings(
+        provider="openai-compatible", base_url="http://mock.invalid/v1", max_retries=1
+    )
+    provider = mock_remote(lambda r: _ok("this is not json"), settings=settings)
+    with pytest.raises(ExtractionError) as info:
+        provider.structured(MESSAGES, Answer, max_tokens=10)
+    assert info.value.attempts == 2
+    assert info.value.last_output == "this is not json"
+    assert info.value.usage == {"prompt_tokens": 20, "completion_tokens": 10}

@@ -1,0 +1,89 @@
+"""Slow tests on the real embedded model (minutes on 2 cores). Marked slow; CI runs them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from pydantic import BaseModel
+
+from summarizer import Settings, Summarizer
+from summarizer.config import resolve_settings
+from summarizer.providers.client import open_remote
+
+pytestmark = pytest.mark.slow
+SHORT = (Path(__file__).parent / "data" / "short-report.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def embedded() -> Iterator[Summarizer]:
+    with Summarizer(Settings(provider="embedded")) as summarizer:
+        yield summarizer
+
+
+def test_runtime_really_enforces_the_json_schema(embedded: Summarizer):
+    # Only one string is valid under this schema; an unconstrained model would answer "4".
+    request = {
+        "messages": [{"role": "user", "content": "What is 2+2? Answer in JSON."}],
+        "max_tokens": 20,
+        "temperature": 0,
+        "response_format": {
+            "type": "json_schema",
+            "json_schema": {
+                "name": "A",
+                "schema": {
+                    "type": "object",
+                    "properties": {"answer": {"type": "string", "enum": ["banana"]}},
+                    "required": ["answer"],
+                    "additionalProperties": False,
+                },
+            },
+        },
+    }
+    reply = embedded.provider.runtime.handle_chat_completions(request)
+    assert json.loads(reply["choices"][0]["message"]["content"]) == {"answer": "banana"}
+
+
+def test_short_report_is_grounded_and_repeatable(embedded: Summarizer):
+    first = embedded.summarize(SHORT)
+    second = embedded.summarize(SHORT)
+    for item in [*first.parties, *first.articles, *first.conditions]:
+        for ev in item.evidence:
+            assert SHORT[ev.start : ev.end] == ev.quote
+    assert first.articles, "the short report has agreed terms"
+    assert first.provenance.provider == "embedded"
+    assert first.provenance.model_sha256 == (
+        "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+    )
+    assert first.provenance.usage.completion_tokens > 0
+    a = first.model_dump(exclude={"provenance": {"duration_s"}})
+    b = second.model_dump(exclude={"provenance": {"duration_s"}})
+    assert a == b, "temperature 0 with a fixed prompt order must repeat exactly"
+
+
+class Capital(BaseModel):
+    city: str
+
+
+def test_openai_compatible_provider_against_the_runtimes_own_http_endpoint(embedded: Summarizer):
+    address = embedded.provider.runtime.listening_address
+    assert urlparse(address).hostname == "127.0.0.1", "the endpoint must bind loopback only"
+    settings = resolve_settings(
+        Settings(provider="openai-compatible", base_url=f"{address}/v1", model="local")
+    )
+    remote = open_remote(settings)
+    try:
+        answer = remote.structured(
+            [{"role": "user", "content": "What is the capital of France?"}], Capital, max_tokens=30
+        )
+        assert "paris" in answer.value.city.lower()
+        assert answer.stats.completion_tokens > 0
+        record = Summarizer(provider=remote).summarize(SHORT)
+        assert record.provenance.provider == "openai-compatible"
+        assert record.provenance.base_url == f"{address}/v1"
+        assert record.articles or record.parties
+    finally:
+        remote.close()
