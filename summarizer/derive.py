@@ -126,3 +126,71 @@ def supported_date(value: str | None, source: str) -> str | None:
     if re.search(near_month, source, re.IGNORECASE):
         return f"{year}-{month}-{day}"
     return f"{year}-{month}"
+
+
+# Words that, right after a comma, continue the same term rather than start a new one.
+_CONTINUATION = frozenset(
+    "which who whom whose where when while whereby including include includes in on at by for "
+    "from to with within without after before following until under according as than that "
+    "if unless provided so but or nor such especially notably except besides mainly once "
+    "he she it they we its their his her".split()
+)
+_LEAD_IN = re.compile(
+    r"(?:and\s+|also\s+|in addition,?\s+|as well as\s+|"
+    r"(?:the|this)\s+(?:agreement|deal|accord|truce|protocol|document|text|plan)\s+(?:also\s+)?"
+    r"(?:includes?|included|provides?\s+for|provided\s+for|ensures?|ensured|stipulates?|"
+    r"stipulated|calls?\s+for|called\s+for|requires?|required|foresees?)\s+|"
+    r"it\s+(?:also\s+)?(?:includes?|included|provides?\s+for|ensures?|stipulates?)\s+)+",
+    re.IGNORECASE,
+)
+_MIN_PIECE_WORDS = 4
+_MIN_SPLIT_WORDS = 12
+
+
+def _words_in(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def split_enumeration(source: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split a quoted span that enumerates several terms into one span per term.
+
+    A small model quotes a whole sentence that lists several terms as one item; the record
+    wants one item per term. The span is cut at semicolons and at commas followed by a word
+    that starts a new clause (not "which", "including", "after"...), when every piece keeps at
+    least four words; lead-ins such as "The agreement included" and "and" are trimmed. A span
+    without such a list comes back whole (trimmed).
+    """
+    text = source[start:end]
+    if _words_in(text) < _MIN_SPLIT_WORDS:
+        return [_trim_lead_in(source, start, end)]
+    cuts = [start]
+    for m in re.finditer(r"[;,]\s+(?:and\s+)?", text):
+        following = re.match(r"\w+", text[m.end() :])
+        if m.group(0).startswith(",") and (
+            following is None or following.group(0).casefold() in _CONTINUATION
+        ):
+            continue
+        cuts.append(start + m.start())
+        cuts.append(start + m.end())
+    cuts.append(end)
+    pieces = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts), 2)]
+    merged: list[tuple[int, int]] = []
+    for piece in pieces:
+        if merged and _words_in(source[piece[0] : piece[1]]) < _MIN_PIECE_WORDS:
+            merged[-1] = (merged[-1][0], piece[1])
+        else:
+            merged.append(piece)
+    if len(merged) > 1 and _words_in(source[merged[0][0] : merged[0][1]]) < _MIN_PIECE_WORDS:
+        merged[1] = (merged[0][0], merged[1][1])
+        merged.pop(0)
+    return [_trim_lead_in(source, s, e) for s, e in merged]
+
+
+def _trim_lead_in(source: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a lead-in ("The agreement included", "and") and trailing punctuation."""
+    m = _LEAD_IN.match(source, start, end)
+    if m and _words_in(source[m.end() : end]) >= 3:
+        start = m.end()
+    while end > start and source[end - 1] in " .;,":
+        end -= 1
+    return start, end

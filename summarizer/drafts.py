@@ -85,6 +85,13 @@ class ActorsDraft(_Draft):
     parties: list[ActorDraft] = Field(max_length=MAX_ACTORS)
 
 
+class DissentDraft(_Draft):
+    """Per dissent sentence: the actor that refuses or walks out, if any."""
+
+    actor: str | None = Field(max_length=NAME_CHARS)
+    actor_type: ActorType
+
+
 class StanceDraft(_Draft):
     """Per-actor step: the sentence that shows the stance, then the stance."""
 

@@ -10,10 +10,16 @@ actors, and derives numbers, categories and the date.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from summarizer.derive import article_number, categories_for, supported_date
-from summarizer.drafts import ActorDraft, ActorsDraft, TermsDraft, stance_model
+from summarizer.derive import (
+    article_number,
+    categories_for,
+    split_enumeration,
+    supported_date,
+)
+from summarizer.drafts import ActorDraft, ActorsDraft, DissentDraft, TermsDraft, stance_model
 from summarizer.errors import InputError
 from summarizer.ground import SourceIndex
 from summarizer.prompt import PromptTemplate, load_prompt
@@ -30,7 +36,7 @@ from summarizer.schema import (
 from summarizer.segment import Sentence, mentions, sentences_naming, split_sentences
 
 #: The prompt templates the pipeline uses, in call order.
-PROMPT_IDS = ("terms", "actors", "stance")
+PROMPT_IDS = ("terms", "actors", "dissent", "stance")
 
 #: Generation caps per call; grammar-constrained output ends well before these.
 TERMS_MAX_TOKENS = 1500
@@ -38,6 +44,17 @@ ACTORS_MAX_TOKENS = 700
 STANCE_MAX_TOKENS = 24
 #: Sentences shown per actor in the stance step.
 STANCE_SENTENCES = 8
+DISSENT_MAX_TOKENS = 40
+#: Sentences with a word of refusal checked for actors the actors pass missed.
+DISSENT_SENTENCES = 4
+# Words of refusal or walking out. A single call over the whole report tends to miss the actors
+# who refuse, so sentences with these words get a question of their own.
+_DISSENT = re.compile(
+    r"\b(?:reject(?:s|ed|ing)?|refus(?:e|es|ed|ing)|denounc(?:e|es|ed|ing)|oppos(?:e|es|ed|ing)|"
+    r"boycott(?:s|ed|ing)?|walk(?:s|ed)? out|walked away|withdr(?:ew|awn)|pull(?:s|ed)? out|"
+    r"disown(?:s|ed)?|condemn(?:s|ed)?|capitulation|betrayal|treason|not (?:a )?party to)\b",
+    re.IGNORECASE,
+)
 #: Tokens reserved in the context for instructions and the answer.
 _RESERVED_TOKENS = 2200
 #: A conservative characters-per-token figure for English news text.
@@ -112,27 +129,29 @@ def extract(text: str, provider: Provider) -> Extraction:
     articles: list[Article] = []
     seen_spans: set[tuple[int, int]] = set()
     for term in terms.value.articles:
-        ev = index.align(term.quote)
-        if ev is None:
-            dropped += 1
-            continue
-        if (ev.start, ev.end) in seen_spans:
-            continue
-        seen_spans.add((ev.start, ev.end))
-        articles.append(
-            Article(
-                number=article_number(text, ev.start, ev.end),
-                text=ev.quote,
-                categories=categories_for(ev.quote),
-                evidence=[ev],
+        spans = _term_spans(index, term.quote, seen_spans)
+        dropped += spans is None
+        for ev in spans or []:
+            articles.append(
+                Article(
+                    number=article_number(text, ev.start, ev.end),
+                    text=ev.quote,
+                    categories=categories_for(ev.quote),
+                    evidence=[ev],
+                )
             )
-        )
 
     sentences = split_sentences(text)
     stance_prompt = load_prompt("stance")
-    drafts = merge_actors(actors.value.parties, text)
-    parties: list[Party] = []
     agreement_label = terms.value.name or "an agreement"
+    drafts = merge_actors(actors.value.parties, text)
+    dissent_prompt = load_prompt("dissent")
+    extra, dissent_stats = find_dissenters(
+        provider, dissent_prompt, sentences, drafts, agreement_label
+    )
+    stats.add(dissent_stats)
+    drafts = merge_actors([*drafts, *extra], text)
+    parties: list[Party] = []
     for draft in drafts:
         names = [draft.name, *draft.aliases]
         shown = sentences_naming(sentences, names, STANCE_SENTENCES)
@@ -155,19 +174,19 @@ def extract(text: str, provider: Provider) -> Extraction:
         )
 
     conditions: list[Condition] = []
+    seen_spans = set()
     for cond in terms.value.conditions:
-        ev = index.align(cond.quote)
-        if ev is None:
-            dropped += 1
-            continue
-        conditions.append(
-            Condition(
-                text=ev.quote,
-                proposed_by=resolve_party(cond.by, parties),
-                outcome=cond.outcome,
-                evidence=[ev],
+        spans = _term_spans(index, cond.quote, seen_spans)
+        dropped += spans is None
+        for ev in spans or []:
+            conditions.append(
+                Condition(
+                    text=ev.quote,
+                    proposed_by=resolve_party(cond.by, parties),
+                    outcome=cond.outcome,
+                    evidence=[ev],
+                )
             )
-        )
 
     t = terms.value
     empty = not articles and not conditions and not parties
@@ -185,10 +204,70 @@ def extract(text: str, provider: Provider) -> Extraction:
         parties=parties,
         articles=articles,
         conditions=conditions,
-        prompts=[terms_prompt.ref, actors_prompt.ref, stance_prompt.ref],
+        prompts=[terms_prompt.ref, actors_prompt.ref, dissent_prompt.ref, stance_prompt.ref],
         stats=stats,
         dropped=dropped,
     )
+
+
+def _term_spans(
+    index: SourceIndex, quote: str, seen: set[tuple[int, int]]
+) -> list[Evidence] | None:
+    """Ground a quoted term and split an enumeration into one span per term.
+
+    Returns None when the quote is not in the source; spans already taken are left out, so
+    a term quoted twice is one item.
+    """
+    ev = index.align(quote)
+    if ev is None:
+        return None
+    found: list[Evidence] = []
+    for start, end in split_enumeration(index.source, ev.start, ev.end):
+        if (start, end) in seen or end <= start:
+            continue
+        seen.add((start, end))
+        found.append(
+            Evidence(quote=index.source[start:end], start=start, end=end, alignment=ev.alignment)
+        )
+    return found
+
+
+def find_dissenters(
+    provider: Provider,
+    prompt: PromptTemplate,
+    sentences: list[Sentence],
+    drafts: list[ActorDraft],
+    agreement_label: str,
+) -> tuple[list[ActorDraft], CallStats]:
+    """Ask, for sentences with a word of refusal that name no known actor, who refuses.
+
+    An answer counts only when the name stands in that sentence; it becomes an actor with
+    role "opponent" whose stance the stance step then decides.
+    """
+    stats = CallStats()
+    found: list[ActorDraft] = []
+    known = [[d.name, *d.aliases] for d in drafts]
+    candidates = [
+        s
+        for s in sentences
+        if _DISSENT.search(s.text) and not any(mentions(s.text, names) for names in known)
+    ]
+    for sentence in candidates[:DISSENT_SENTENCES]:
+        messages = prompt.render(agreement=agreement_label, sentence=sentence.text)
+        result = provider.structured(
+            messages, DissentDraft, max_tokens=DISSENT_MAX_TOKENS, reuse_prefix=True
+        )
+        stats.add(result.stats)
+        actor = (result.value.actor or "").strip()
+        if not actor or mentions(sentence.text, [actor]) < 2:
+            continue  # no one, or a name the sentence does not contain
+        if any(mentions(actor, names) for names in known):
+            continue
+        known.append([actor])
+        found.append(
+            ActorDraft(name=actor, aliases=[], role="opponent", actor_type=result.value.actor_type)
+        )
+    return found, stats
 
 
 def _stance(

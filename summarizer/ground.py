@@ -72,8 +72,12 @@ def _span_from_normalised(norm: _Normalised, start: int, end: int) -> tuple[int,
     return norm.origin[start], norm.origin[end - 1] + 1
 
 
-def _strip_span(source: str, start: int, end: int) -> tuple[int, int]:
-    """Trim white space and stray punctuation a fuzzy match picks up at its edges."""
+def _snap_span(source: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a fuzzy match to whole words, then trim white space and stray punctuation."""
+    while start > 0 and source[start - 1].isalnum() and source[start].isalnum():
+        start -= 1
+    while end < len(source) and source[end - 1].isalnum() and source[end].isalnum():
+        end += 1
     while start < end and (source[start].isspace() or source[start] in ",;:"):
         start += 1
     while end > start and source[end - 1].isspace():
@@ -115,7 +119,7 @@ def align_quote(
     if match is None or match.score < FUZZY_MIN_SCORE or match.dest_end <= match.dest_start:
         return None
     start, end = _span_from_normalised(norm_src, match.dest_start, match.dest_end)
-    start, end = _strip_span(source, start, end)
+    start, end = _snap_span(source, start, end)
     if end <= start:
         return None
     return _evidence(source, start, end, "fuzzy")

@@ -63,6 +63,7 @@ SEED_ACTORS = {
     ]
 }
 SEED_STANCE = {"sentence": 1, "stance": "accepts"}
+NO_DISSENT = {"actor": None, "actor_type": "other"}
 
 
 def completion(
@@ -109,6 +110,7 @@ class FakeChatServer:
             else {
                 "TermsDraft": SEED_TERMS,
                 "ActorsDraft": SEED_ACTORS,
+                "DissentDraft": NO_DISSENT,
                 "StanceDraft": SEED_STANCE,
             }
         )
@@ -121,6 +123,8 @@ class FakeChatServer:
         if self.answer_fn is not None:
             return self.answer_fn(request)
         answer = self.answers[schema_name(request)]
+        if callable(answer):
+            answer = answer(request)
         return completion(answer if isinstance(answer, str) else json.dumps(answer))
 
 

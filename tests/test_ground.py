@@ -44,3 +44,11 @@ def test_invented_quote_is_not_grounded():
 def test_source_index_matches_function():
     index = SourceIndex(SOURCE)
     assert index.align("the Russian oral offer") == align_quote(SOURCE, "the Russian oral offer")
+
+
+def test_fuzzy_match_is_widened_to_whole_words():
+    source = "Both sides will exchange all the prisoners they hold in the pocket next week."
+    ev = align_quote(source, "xchange all the prisonerz they hold in the pocket")
+    assert ev is not None
+    assert ev.quote.startswith("exchange all the prisoners")
+    assert ev.quote.endswith("pocket")

@@ -57,11 +57,12 @@ def test_unsupported_date_is_not_passed_through(record):
 
 def test_usage_and_calls_are_summed_over_every_call(record):
     prov = record.provenance
-    assert prov.calls == prov.attempts == 2 + 3  # two passes, one stance step per party
-    assert prov.usage.prompt_tokens == 500
-    assert prov.usage.completion_tokens == 100
-    assert prov.usage.total_tokens == 600
-    assert [p.id for p in prov.prompts] == ["terms", "actors", "stance"]
+    dissent = 3  # seed sentences with a word of refusal that name none of the known actors
+    assert prov.calls == prov.attempts == 2 + dissent + 3  # passes, dissent, one stance each
+    assert prov.usage.prompt_tokens == 100 * prov.calls
+    assert prov.usage.completion_tokens == 20 * prov.calls
+    assert prov.usage.total_tokens == 120 * prov.calls
+    assert [p.id for p in prov.prompts] == ["terms", "actors", "dissent", "stance"]
     assert prov.source_sha256 and prov.schema_version == "1"
 
 
@@ -155,3 +156,29 @@ def test_a_closing_tag_inside_the_report_cannot_end_the_data_block(server):
 
 def test_completion_helper_shape():
     assert completion("x")["choices"][0]["message"]["content"] == "x"
+
+
+def test_dissent_sweep_adds_a_refusing_actor_only_when_the_sentence_names_it():
+    def dissent(request):
+        sentence = request["messages"][1]["content"]
+        if "civilian half" in sentence:
+            return {
+                "actor": "civilian half of the opposition\u2019s delegation",
+                "actor_type": "civilian",
+            }
+        return {"actor": "Atlantis Navy", "actor_type": "other"}  # not in the sentence
+
+    def stance(request):
+        lines = [ln for ln in request["messages"][1]["content"].splitlines() if ln.startswith("[")]
+        chosen = next((i for i, ln in enumerate(lines, 1) if "said they withdrew" in ln), 1)
+        return {"sentence": chosen, "stance": "withdrew" if chosen > 1 else "accepts"}
+
+    server = FakeChatServer()
+    server.answers["DissentDraft"] = dissent
+    server.answers["StanceDraft"] = stance
+    record = Summarizer(provider=fake_provider(server)).summarize(TEXT)
+    added = [p for p in record.parties if p.name.startswith("civilian half")]
+    assert len(added) == 1
+    assert (added[0].role, added[0].stance) == ("opponent", "withdrew")
+    assert "withdrew" in added[0].evidence[0].quote
+    assert "Atlantis Navy" not in [p.name for p in record.parties]

@@ -38,6 +38,7 @@ class EvalOptions:
     out_dir: Path | None = None
     predictions_dir: Path | None = None
     update_baseline: bool = False
+    use_cache: bool = True
     settings: Settings | None = None
 
 
@@ -157,7 +158,7 @@ def run_eval(options: EvalOptions, *, log: Callable[[str], None] = print) -> Eva
                     cache_dir = summarizer.settings.cache_dir / "predictions"
                 assert cache_dir is not None
                 cache_file = cache_dir / f"{_cache_key(summarizer, source)}.json"
-                cached = cache_file.is_file()
+                cached = options.use_cache and cache_file.is_file()
                 if cached:
                     pred = json.loads(cache_file.read_text(encoding="utf-8"))
                 else:

@@ -1,0 +1,577 @@
+"""Batches for the command line: find documents, skip those already done, run, write outputs.
+
+The CLI stays a thin skin: this module turns paths into ``Document`` entries, runs one
+``Summarizer`` over them (sequentially, or with a few documents in flight for remote
+providers), writes every output atomically, and tells an ``Events`` object what happened.
+``ProgressReporter`` shows the run on stderr: a rich progress bar on a terminal, plain
+log lines otherwise.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from summarizer import (
+    ConfigurationError,
+    ExtractionError,
+    InputError,
+    ProviderError,
+    Summarizer,
+    SummarizerError,
+    SummaryResult,
+)
+from summarizer.load import decode_document, read_document, sha256_text
+from summarizer.render import to_markdown
+
+#: Suffixes picked up when a directory is given.
+TEXT_SUFFIXES = frozenset({".txt", ".md"})
+STDIN = "-"
+_GLOB_CHARS = frozenset("*?[")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input document: a file, or stdin when ``path`` is None."""
+
+    name: str
+    #: Output path under ``--out`` without suffix, e.g. ``2019/report`` (``/``-separated).
+    output_name: str
+    path: Path | None
+    #: Set when discovery already knows the document cannot be read.
+    error: InputError | None = None
+
+
+@dataclass
+class Outcome:
+    """What became of one document."""
+
+    document: Document
+    status: Literal["done", "skipped", "failed"]
+    result: SummaryResult | None = None
+    error: BaseException | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class BatchReport:
+    """Counts and totals of a run."""
+
+    total: int
+    outcomes: list[Outcome] = field(default_factory=list)
+    tokens: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
+    #: A configuration or provider error that stopped the whole run.
+    fatal: SummarizerError | None = None
+
+    def count(self, status: str) -> int:
+        """Number of documents with the given status."""
+        return sum(1 for o in self.outcomes if o.status == status)
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """Where outputs go and how the run proceeds."""
+
+    out_dir: Path | None = None
+    jsonl: Path | None = None
+    markdown: bool = False
+    concurrency: int = 1
+    force: bool = False
+
+
+class Events:
+    """Receives progress of a run (see ``ProgressReporter``). Every method is a no-op here."""
+
+    def started(self, total: int) -> None:
+        """The run starts with ``total`` documents."""
+
+    def provider_ready(self, summarizer: Summarizer) -> None:
+        """The provider is open (the model is loaded)."""
+
+    def note(self, message: str) -> None:
+        """Something the user should know that is not an error."""
+
+    def document_started(self, document: Document) -> None:
+        """A document is being summarized."""
+
+    def document_finished(self, outcome: Outcome) -> None:
+        """A document is done, skipped or failed."""
+
+
+def _directory_documents(directory: Path, exclude: Path | None) -> list[Document]:
+    """Every .txt/.md file under a directory (recursively, sorted, hidden entries skipped)."""
+    skip = exclude.resolve() if exclude is not None else None
+    found = sorted(
+        p
+        for p in directory.rglob("*")
+        if p.suffix.lower() in TEXT_SUFFIXES
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(directory).parts)
+        and (skip is None or skip not in p.resolve().parents)
+    )
+    if not found:
+        error = InputError(
+            f"{directory}: no .txt or .md files in this directory.",
+            hint="Give the reports as .txt or .md files, or point at the folder that holds them.",
+        )
+        return [Document(str(directory), directory.name, directory, error)]
+    return [Document(str(p), p.relative_to(directory).with_suffix("").as_posix(), p) for p in found]
+
+
+def discover(inputs: Sequence[str], *, exclude: Path | None = None) -> list[Document]:
+    """Expand files, directories, glob patterns and ``-`` (stdin) into documents, in order.
+
+    A path that does not exist stays in the list and fails when read, so its error is
+    reported like any other. The same file given twice is summarized once. Files under
+    ``exclude`` (the output folder) are not picked up from directories.
+    """
+    documents: list[Document] = []
+    for arg in inputs:
+        path = Path(arg)
+        if arg == STDIN:
+            documents.append(Document("<stdin>", "stdin", None))
+        elif path.is_dir():
+            documents += _directory_documents(path, exclude)
+        elif not path.exists() and _GLOB_CHARS & set(arg):
+            matches = sorted(Path(m) for m in glob.glob(arg, recursive=True) if Path(m).is_file())
+            if not matches:
+                error = InputError(
+                    f"{arg}: no files match this pattern.", hint="Check the pattern and folder."
+                )
+                documents.append(Document(arg, path.stem, None, error))
+            documents += [Document(str(m), m.stem, m) for m in matches]
+        else:
+            documents.append(Document(arg, path.stem, path))
+    seen: set[Path | None] = set()
+    unique: list[Document] = []
+    for doc in documents:
+        key = doc.path.resolve() if doc.path is not None and doc.error is None else None
+        if key is None or key not in seen:
+            unique.append(doc)
+            seen.add(key)
+    return unique
+
+
+def output_paths(document: Document, out_dir: Path) -> tuple[Path, Path]:
+    """The ``.json`` and ``.md`` paths of a document under ``out_dir``."""
+    base = out_dir / document.output_name
+    return base.with_name(base.name + ".json"), base.with_name(base.name + ".md")
+
+
+def check_output_names(documents: Sequence[Document], out_dir: Path) -> None:
+    """Refuse a run where two documents would write the same output, or overwrite an input.
+
+    Raises:
+        InputError: naming the clash.
+    """
+    inputs = {d.path.resolve(): d for d in documents if d.path is not None and d.error is None}
+    owners: dict[Path, Document] = {}
+    for doc in documents:
+        if doc.error is not None:
+            continue
+        for target in output_paths(doc, out_dir):
+            key = target.resolve()
+            other = owners.get(key) or inputs.get(key)
+            if other is not None and other is not doc:
+                raise InputError(
+                    f"{doc.name} and {other.name} would both be written to {target}.",
+                    hint="Rename one of them, or summarize them into separate --out folders.",
+                )
+            owners[key] = doc
+
+
+def read_text(document: Document, stdin: Callable[[], bytes]) -> str:
+    """Read and decode a document (``stdin`` is called for the ``-`` document).
+
+    Raises:
+        InputError: the document is missing, empty, binary, not UTF-8 or too large.
+    """
+    if document.error is not None:
+        raise document.error
+    if document.path is None:
+        return decode_document(stdin(), name=document.name)
+    return read_document(document.path)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file so readers see the old content or the new, never half of it.
+
+    Raises:
+        ConfigurationError: the folder cannot be created or written.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as e:
+        raise ConfigurationError(
+            f"Cannot write {path}: {e.strerror or e}.",
+            hint="Check that the --out folder is writable and the disk has room.",
+        ) from e
+
+
+def append_line(path: Path, line: str) -> None:
+    """Append one line to a JSON Lines file.
+
+    Raises:
+        ConfigurationError: the file cannot be written.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as f:
+            f.write(line + "\n")
+    except OSError as e:
+        raise ConfigurationError(
+            f"Cannot append to {path}: {e.strerror or e}.",
+            hint="Check that the --jsonl file is writable and the disk has room.",
+        ) from e
+
+
+def _key(record: object) -> tuple[str, str, str] | None:
+    """(source sha256, provider, model) of a record parsed from JSON, or None."""
+    try:
+        prov = record["provenance"]  # type: ignore[index]
+        return str(prov["source_sha256"]), str(prov["provider"]), str(prov["model"])
+    except (TypeError, KeyError):
+        return None
+
+
+def _done_in_file(path: Path) -> tuple[str, str, str] | None:
+    """Key of a finished record file, or None when missing or unreadable."""
+    try:
+        return _key(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+
+
+def _done_in_jsonl(path: Path) -> set[tuple[str, str, str]]:
+    """Keys of every record already in a JSON Lines file."""
+    keys: set[tuple[str, str, str]] = set()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return keys
+    for line in lines:
+        try:
+            key = _key(json.loads(line))
+        except ValueError:
+            continue
+        if key is not None:
+            keys.add(key)
+    return keys
+
+
+class _Run:
+    """State of one batch run."""
+
+    def __init__(
+        self,
+        summarizer: Summarizer,
+        options: BatchOptions,
+        events: Events,
+        report: BatchReport,
+        emit: Callable[[Document, SummaryResult], None] | None,
+    ) -> None:
+        self.summarizer = summarizer
+        self.options = options
+        self.events = events
+        self.report = report
+        self.emit = emit
+        info = summarizer.provider.info
+        self.run_key = (info.name, info.model)
+        self.pending: list[tuple[Document, str]] = []
+        self.ready: dict[int, SummaryResult] = {}
+        self.jsonl_done = (
+            _done_in_jsonl(options.jsonl) if options.jsonl and not options.force else set()
+        )
+
+    def is_done(self, document: Document, text: str) -> bool:
+        """True when every requested output already holds this text's record from this model."""
+        if self.options.force or not (self.options.out_dir or self.options.jsonl):
+            return False
+        key = (sha256_text(text), *self.run_key)
+        if self.options.out_dir is not None:
+            json_path, _ = output_paths(document, self.options.out_dir)
+            if _done_in_file(json_path) != key:
+                return False
+        return self.options.jsonl is None or key in self.jsonl_done
+
+    def summarize(self, document: Document, text: str) -> Outcome:
+        """Summarize one document; per-document failures become a failed outcome."""
+        started = time.perf_counter()
+        try:
+            result = self.summarizer.summarize(text)
+        except (ConfigurationError, ProviderError):
+            raise  # no point going on: every other document would fail the same way
+        except Exception as e:  # one document's failure must not stop the batch
+            return Outcome(document, "failed", error=e, seconds=time.perf_counter() - started)
+        return Outcome(document, "done", result=result, seconds=time.perf_counter() - started)
+
+    def write(self, outcome: Outcome) -> None:
+        """Write a finished record to ``--out`` and ``--jsonl``."""
+        result, doc = outcome.result, outcome.document
+        assert result is not None
+        if self.options.out_dir is not None:
+            json_path, md_path = output_paths(doc, self.options.out_dir)
+            if self.options.markdown:
+                write_atomic(md_path, to_markdown(result, title=doc.name))
+            # The .json goes last: its presence is what marks the document done.
+            write_atomic(json_path, result.model_dump_json(indent=2) + "\n")
+        if self.options.jsonl is not None:
+            append_line(self.options.jsonl, result.model_dump_json())
+
+    def run(self, pending: list[tuple[Document, str]]) -> None:
+        """Summarize the pending documents; emit records to stdout in input order."""
+        self.pending = pending
+        try:
+            if self.options.concurrency <= 1:
+                for i, (doc, text) in enumerate(pending):
+                    self.events.document_started(doc)
+                    self.finish(i, self.summarize(doc, text))
+                    self.flush(upto=i + 1)
+            else:
+                self.run_parallel()
+        finally:
+            # Records already finished are kept, even when the run stops early.
+            self.flush(upto=len(pending))
+
+    def run_parallel(self) -> None:
+        """Keep up to ``concurrency`` documents in flight on threads sharing the Summarizer."""
+        pool = ThreadPoolExecutor(max_workers=self.options.concurrency)
+        queue = iter(enumerate(self.pending))
+        in_flight: dict[Future[Outcome], int] = {}
+        try:
+            while True:
+                while len(in_flight) < self.options.concurrency:
+                    item = next(queue, None)
+                    if item is None:
+                        break
+                    i, (doc, text) = item
+                    self.events.document_started(doc)
+                    in_flight[pool.submit(self.summarize, doc, text)] = i
+                if not in_flight:
+                    break
+                finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in sorted(finished, key=in_flight.__getitem__):
+                    self.finish(in_flight.pop(future), future.result())
+                self.flush(upto=min(in_flight.values(), default=len(self.pending)))
+        finally:
+            # Threads still running finish on their own; their results are dropped.
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def finish(self, index: int, outcome: Outcome) -> None:
+        """Record an outcome, write its outputs and tell the events."""
+        if outcome.result is not None:
+            self.report.tokens += outcome.result.provenance.usage.total_tokens
+            self.write(outcome)
+            self.ready[index] = outcome.result
+        elif isinstance(outcome.error, ExtractionError):  # failed attempts cost tokens too
+            self.report.tokens += sum(int(v) for v in outcome.error.usage.values())
+        self.report.outcomes.append(outcome)
+        self.events.document_finished(outcome)
+
+    def flush(self, *, upto: int) -> None:
+        """Emit the finished records before index ``upto`` to stdout, in input order."""
+        for i in sorted(k for k in self.ready if k < upto):
+            result = self.ready.pop(i)
+            if self.emit is not None:
+                self.emit(self.pending[i][0], result)
+
+
+def run_batch(
+    documents: Sequence[Document],
+    open_summarizer: Callable[[], Summarizer],
+    options: BatchOptions,
+    events: Events,
+    *,
+    stdin: Callable[[], bytes],
+    emit: Callable[[Document, SummaryResult], None] | None = None,
+) -> BatchReport:
+    """Summarize documents with one Summarizer, opened only if some document can be read.
+
+    Args:
+        documents: from ``discover``.
+        open_summarizer: opens the Summarizer (the model loads here, once).
+        options: outputs, concurrency, resume.
+        events: told about progress.
+        stdin: returns the bytes of standard input, for the ``-`` document.
+        emit: called with each finished record in input order (stdout output).
+
+    Returns:
+        The report. A configuration or provider error stops the run and is kept in
+        ``report.fatal``; Ctrl-C stops it with ``report.interrupted`` set. Outputs of finished
+        documents are written in every case.
+    """
+    started = time.perf_counter()
+    report = BatchReport(total=len(documents))
+    events.started(len(documents))
+    summarizer: Summarizer | None = None
+    try:
+        pending: list[tuple[Document, str]] = []
+        for doc in documents:
+            try:
+                pending.append((doc, read_text(doc, stdin)))
+            except InputError as e:
+                report.outcomes.append(Outcome(doc, "failed", error=e))
+                events.document_finished(report.outcomes[-1])
+        if pending:
+            summarizer = open_summarizer()
+            events.provider_ready(summarizer)
+            concurrency = options.concurrency
+            if concurrency > 1 and summarizer.settings.provider == "embedded":
+                events.note(
+                    f"--concurrency {concurrency} ignored: the embedded model runs one "
+                    "document at a time."
+                )
+                concurrency = 1
+            run = _Run(summarizer, replace(options, concurrency=concurrency), events, report, emit)
+            todo = []
+            for doc, text in pending:
+                if run.is_done(doc, text):
+                    report.outcomes.append(Outcome(doc, "skipped"))
+                    events.document_finished(report.outcomes[-1])
+                else:
+                    todo.append((doc, text))
+            run.run(todo)
+    except SummarizerError as e:
+        report.fatal = e
+    except KeyboardInterrupt:
+        report.interrupted = True
+    finally:
+        if summarizer is not None:
+            summarizer.close()
+        report.seconds = time.perf_counter() - started
+    return report
+
+
+def duration(seconds: float) -> str:
+    """Seconds as ``1m 02s`` or ``3.4s``."""
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes)}m {rest:02.0f}s" if minutes else f"{rest:.1f}s"
+
+
+class ProgressReporter(Events):
+    """Progress on stderr: a rich bar on a terminal, plain log lines otherwise."""
+
+    def __init__(
+        self, *, quiet: bool, verbose: bool, describe: Callable[..., str], bar: bool = True
+    ) -> None:
+        """Args: quiet and verbose flags; ``describe(error, name=...)`` formats a failure;
+        ``bar`` False keeps to log lines (e.g. when records also go to the terminal)."""
+        self.quiet, self.verbose, self.describe, self.bar = quiet, verbose, describe, bar
+        self.console = Console(stderr=True, highlight=False, soft_wrap=True)
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
+        self.finished = 0
+        self.total = 0
+
+    def log(self, text: str) -> None:
+        """A line on stderr, above the progress bar if one is shown."""
+        if self.progress is not None:
+            self.progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
+        else:
+            click.echo(text, err=True)
+
+    def started(self, total: int) -> None:
+        """Show the progress bar for several documents on a terminal."""
+        self.total = total
+        if total > 1 and self.bar and not self.quiet and self.console.is_terminal:
+            self.progress = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+                console=self.console,
+                redirect_stdout=False,  # records on stdout must never be routed to stderr
+            )
+            self.task = self.progress.add_task("starting", total=total)
+            self.progress.start()
+
+    def provider_ready(self, summarizer: Summarizer) -> None:
+        """Say which provider and model run, when verbose."""
+        if self.verbose:
+            s, info = summarizer.settings, summarizer.provider.info
+            self.log(f"provider: {info.name} ({s.reason}); model: {info.model}")
+
+    def note(self, message: str) -> None:
+        """A notice that is not an error."""
+        if not self.quiet:
+            self.log(f"note: {message}")
+
+    def document_started(self, document: Document) -> None:
+        """Show the current file."""
+        if self.progress is not None and self.task is not None:
+            self.progress.update(self.task, description=escape(document.name))
+        elif self.verbose:
+            self.log(f"[{self.finished + 1}/{self.total}] summarizing {document.name}")
+
+    def document_finished(self, outcome: Outcome) -> None:
+        """Report a failure always; a success or skip as a log line when useful."""
+        self.finished += 1
+        if self.progress is not None and self.task is not None:
+            self.progress.advance(self.task)
+        step, name = f"[{self.finished}/{self.total}]", outcome.document.name
+        if outcome.status == "failed" and outcome.error is not None:
+            if self.total > 1:
+                self.log(f"{step} failed  {name}")
+            self.log(self.describe(outcome.error, name=name))
+        elif self.quiet or (self.progress is not None and not self.verbose):
+            return
+        elif outcome.status == "skipped" and (self.total > 1 or self.verbose):
+            self.log(f"{step} skipped {name} (already done)")
+        elif outcome.result is not None and (self.total > 1 or self.verbose):
+            tokens = outcome.result.provenance.usage.total_tokens
+            self.log(f"{step} done    {name} ({duration(outcome.seconds)}, {tokens:,} tokens)")
+
+    def stop(self) -> None:
+        """Remove the progress bar, if shown."""
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+
+    def close(self, report: BatchReport) -> None:
+        """Stop the bar and print the summary line."""
+        self.stop()
+        if report.interrupted:
+            self.log("interrupted: stopped early; outputs of finished documents are kept.")
+        if not self.quiet and (report.total > 1 or self.verbose or report.interrupted):
+            self.log(
+                f"summary: {report.count('done')} done, {report.count('skipped')} skipped, "
+                f"{report.count('failed')} failed · {report.tokens:,} tokens · "
+                f"{duration(report.seconds)}"
+            )

