@@ -130,10 +130,61 @@ def supported_date(value: str | None, source: str) -> str | None:
 
 # Words that, right after a comma, continue the same term rather than start a new one.
 _CONTINUATION = frozenset(
-    "which who whom whose where when while whereby including include includes in on at by for "
-    "from to with within without after before following until under according as than that "
-    "if unless provided so but or nor such especially notably except besides mainly once "
-    "he she it they we its their his her".split()
+    [
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "where",
+        "when",
+        "while",
+        "whereby",
+        "including",
+        "include",
+        "includes",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "to",
+        "with",
+        "within",
+        "without",
+        "after",
+        "before",
+        "following",
+        "until",
+        "under",
+        "according",
+        "as",
+        "than",
+        "that",
+        "if",
+        "unless",
+        "provided",
+        "so",
+        "but",
+        "or",
+        "nor",
+        "such",
+        "especially",
+        "notably",
+        "except",
+        "besides",
+        "mainly",
+        "once",
+        "he",
+        "she",
+        "it",
+        "they",
+        "we",
+        "its",
+        "their",
+        "his",
+        "her",
+    ]
 )
 _LEAD_IN = re.compile(
     r"(?:and\s+|also\s+|in addition,?\s+|as well as\s+|"

@@ -47,12 +47,17 @@ class ConditionDraft(_Draft):
     outcome: Outcome = Field(description="accepted, rejected, pending or unclear.")
 
 
-class TermsDraft(_Draft):
-    """Pass 1: the agreement's terms, the conditions put forward, and the agreement fields."""
+class ArticlesDraft(_Draft):
+    """Pass 1: the agreed terms, one quote per term."""
 
-    articles: list[TermDraft] = Field(
+    terms: list[TermDraft] = Field(
         max_length=MAX_ARTICLES, description="Agreed terms, one item per term."
     )
+
+
+class ConditionsDraft(_Draft):
+    """Pass 2: the conditions put forward, and the agreement fields."""
+
     conditions: list[ConditionDraft] = Field(
         max_length=MAX_CONDITIONS, description="Demands or offers, one item each."
     )
@@ -80,7 +85,7 @@ class ActorDraft(_Draft):
 
 
 class ActorsDraft(_Draft):
-    """Pass 2: the actors."""
+    """Pass 3: the actors."""
 
     parties: list[ActorDraft] = Field(max_length=MAX_ACTORS)
 

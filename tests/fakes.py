@@ -16,13 +16,15 @@ from summarizer.providers.transport import InProcessTransport
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "busra-al-sham-2018.txt"
 
 #: Answers recorded in the shape the embedded model gives for the seed report.
-SEED_TERMS = {
-    "articles": [
+SEED_ARTICLES = {
+    "terms": [
         {"quote": "handing over heavy weapons as of Sunday"},
         {"quote": "civilians return to the towns where there is no army"},
         {"quote": "hoisting the Syrian flag"},
         {"quote": "Russia is the guarantor of this agreement"},
-    ],
+    ]
+}
+SEED_CONDITIONS = {
     "conditions": [
         {"quote": "surrendering medium and heavy arsenal", "by": "Russia", "outcome": "accepted"},
         {
@@ -108,7 +110,8 @@ class FakeChatServer:
             answers
             if answers is not None
             else {
-                "TermsDraft": SEED_TERMS,
+                "ArticlesDraft": SEED_ARTICLES,
+                "ConditionsDraft": SEED_CONDITIONS,
                 "ActorsDraft": SEED_ACTORS,
                 "DissentDraft": NO_DISSENT,
                 "StanceDraft": SEED_STANCE,

@@ -341,7 +341,7 @@ def test_a_failed_extraction_does_not_stop_the_batch(
 
 
 def test_extraction_failure_exits_1(server: FakeChatServer) -> None:
-    server.answers["TermsDraft"] = "this is not JSON"
+    server.answers["ArticlesDraft"] = "this is not JSON"
     result = run("summarize", str(SEED), "--max-retries", "0")
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: {SEED}: The model's answer did not validate")

@@ -97,5 +97,6 @@ def test_public_api_is_exactly_all():
         "render",
         "cli",
         "batch",
+        "actors",
     }
     assert public - modules == set(summarizer.__all__) - {"__version__"}
