@@ -45,13 +45,12 @@ from summarizer.batch import (
     BatchOptions,
     BatchReport,
     Document,
-    ProgressReporter,
     check_output_names,
     discover,
-    duration,
     run_batch,
 )
 from summarizer.config import debug_enabled, default_cache_dir, resolve_settings
+from summarizer.progress import ProgressReporter, duration
 from summarizer.providers.weights import DEFAULT_WEIGHTS, is_verified, model_file, verify
 from summarizer.render import to_json, to_markdown, to_table
 from summarizer.schema import record_json_schema
