@@ -12,7 +12,7 @@ def test_default_is_embedded_with_reason(monkeypatch: pytest.MonkeyPatch, tmp_pa
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     s = resolve_settings()
     assert s.provider == "embedded"
-    assert "no provider" in s.reason
+    assert "the default" in s.reason
     assert s.cache_dir == tmp_path / "agreement-summarizer"
     assert s.threads and s.threads >= 1
 

@@ -87,3 +87,25 @@ def test_openai_compatible_provider_against_the_runtimes_own_http_endpoint(embed
         assert record.articles or record.parties
     finally:
         remote.close()
+
+
+def test_cli_runs_the_embedded_model_on_the_seed(tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from summarizer.cli import app
+
+    seed = Path(__file__).resolve().parent.parent / "seeds" / "busra-al-sham-2018.txt"
+    text = seed.read_text(encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["summarize", str(seed), "--format", "json", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.stderr
+    record = json.loads((tmp_path / "busra-al-sham-2018.json").read_text(encoding="utf-8"))
+    assert record["schema_version"] == "1"
+    assert record["provenance"]["provider"] == "embedded"
+    items = [*record["parties"], *record["articles"], *record["conditions"]]
+    assert len(items) >= 5, "the seed report has parties, terms and conditions"
+    for item in items:
+        for ev in item["evidence"]:
+            assert text[ev["start"] : ev["end"]] == ev["quote"]
+    assert record["agreement"]["date"] is None, "the seed states no date, only weekdays"
