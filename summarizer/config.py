@@ -92,7 +92,10 @@ def resolve_settings(settings: Settings | None = None) -> Settings:
         elif api_key:
             provider, reason = "openai", "OPENAI_API_KEY is set"
         else:
-            provider, reason = "embedded", "the default: no OPENAI_API_KEY or OPENAI_BASE_URL is set"
+            provider, reason = (
+                "embedded",
+                "the default: no OPENAI_API_KEY or OPENAI_BASE_URL is set",
+            )
     if provider not in PROVIDERS:
         raise ConfigurationError(
             f"Unknown provider {provider!r}.", hint=f"Use one of: {', '.join(PROVIDERS)}."
