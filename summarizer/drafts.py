@@ -21,9 +21,9 @@ class _Draft(BaseModel):
 
 # Caps on lists and strings become part of the grammar the runtime enforces, so a small model
 # that starts repeating itself is stopped by the schema instead of running to max_tokens.
-QUOTE_CHARS = 300
+QUOTE_CHARS = 250
 NAME_CHARS = 80
-MAX_ARTICLES = 20
+MAX_ARTICLES = 16
 MAX_CONDITIONS = 12
 MAX_ACTORS = 12
 MAX_ALIASES = 6

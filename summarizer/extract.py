@@ -34,10 +34,11 @@ from summarizer.segment import split_sentences
 
 #: The prompt templates the pipeline uses, in call order.
 PROMPT_IDS = ("articles", "conditions", "actors", "dissent", "stance")
-#: Generation caps per pass; the schema's list caps end the JSON well before these.
-ARTICLES_MAX_TOKENS = 900
-CONDITIONS_MAX_TOKENS = 900
-ACTORS_MAX_TOKENS = 900
+#: Generation caps per pass, above what the schema's list and string caps allow in compact
+#: JSON, so the grammar closes the answer before the cap cuts it off.
+ARTICLES_MAX_TOKENS = 1400
+CONDITIONS_MAX_TOKENS = 1400
+ACTORS_MAX_TOKENS = 1000
 #: Tokens reserved in the context for instructions and the answer.
 _RESERVED_TOKENS = 2200
 #: A conservative characters-per-token figure for English news text.

@@ -141,3 +141,21 @@ def test_garbage_until_attempts_run_out_raises_with_last_output_and_usage():
     assert info.value.attempts == 2
     assert info.value.last_output == "this is not json"
     assert info.value.usage == {"prompt_tokens": 20, "completion_tokens": 10}
+
+
+def test_compact_json_grammar_keeps_the_schema_and_drops_the_response_format():
+    from summarizer.providers.transport import compact_json_grammar
+
+    schema = {"type": "object", "properties": {"a": {"enum": ["x"]}}, "required": ["a"]}
+    body = {
+        "messages": [],
+        "response_format": {"type": "json_schema", "json_schema": {"name": "A", "schema": schema}},
+    }
+    out = compact_json_grammar(body)
+    assert "response_format" not in out
+    header, _, grammar_schema = out["grammar"].partition("start: %json ")
+    assert header == "%llguidance {}\n"
+    parsed = json.loads(grammar_schema)
+    assert parsed["properties"] == schema["properties"]
+    assert parsed["x-guidance"]["whitespace_flexible"] is False
+    assert compact_json_grammar({"messages": []}) == {"messages": []}

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from summarizer import Settings, Summarizer
 from summarizer.config import resolve_settings
 from summarizer.providers.client import open_remote
+from summarizer.providers.transport import compact_json_grammar
 
 pytestmark = pytest.mark.slow
 SHORT = (Path(__file__).parent / "data" / "short-report.txt").read_text(encoding="utf-8")
@@ -24,8 +25,12 @@ def embedded() -> Iterator[Summarizer]:
         yield summarizer
 
 
-def test_runtime_really_enforces_the_json_schema(embedded: Summarizer):
+@pytest.mark.parametrize("compact", [False, True], ids=["response_format", "compact_grammar"])
+def test_runtime_really_enforces_the_json_schema(embedded: Summarizer, compact: bool):
     # Only one string is valid under this schema; an unconstrained model would answer "4".
+    # Checked both as the runtime gets a plain response_format and as the embedded transport
+    # sends it (an llguidance grammar for compact JSON), so neither path is let through
+    # unconstrained.
     request = {
         "messages": [{"role": "user", "content": "What is 2+2? Answer in JSON."}],
         "max_tokens": 20,
@@ -43,8 +48,13 @@ def test_runtime_really_enforces_the_json_schema(embedded: Summarizer):
             },
         },
     }
+    if compact:
+        request = compact_json_grammar(request)
     reply = embedded.provider.runtime.handle_chat_completions(request)
-    assert json.loads(reply["choices"][0]["message"]["content"]) == {"answer": "banana"}
+    content = reply["choices"][0]["message"]["content"]
+    assert json.loads(content) == {"answer": "banana"}
+    if compact:
+        assert content == '{"answer": "banana"}'
 
 
 def test_short_report_is_grounded_and_repeatable(embedded: Summarizer):

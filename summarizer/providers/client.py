@@ -259,7 +259,7 @@ def open_embedded(settings: Settings) -> Provider:
     )
     return Provider(
         info,
-        InProcessTransport(runtime),
+        InProcessTransport(runtime, compact_json=True),
         settings,
         base_url=_EMBEDDED_URL,
         api_key="embedded",

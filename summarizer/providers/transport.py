@@ -37,12 +37,40 @@ class ChatServer(Protocol):
         ...
 
 
+#: llguidance options for compact JSON: one space after ":" and ",", no newlines or indents.
+_COMPACT_JSON = {"whitespace_flexible": False, "key_separator": ": ", "item_separator": ", "}
+
+
+def compact_json_grammar(body: dict[str, Any]) -> dict[str, Any]:
+    """Turn a ``json_schema`` response format into an llguidance grammar for compact JSON.
+
+    The runtime's own conversion lets the model indent its JSON, and every newline and indent
+    is a generated token (about 45 ms each on 2 cores): pretty-printed answers cost 40 % more
+    tokens than the same JSON on one line. The schema's constraints stay as they are.
+    """
+    fmt = body.get("response_format") or {}
+    if fmt.get("type") != "json_schema" or "schema" not in fmt.get("json_schema", {}):
+        return body
+    schema = dict(fmt["json_schema"]["schema"])
+    schema["x-guidance"] = _COMPACT_JSON
+    rewritten = {k: v for k, v in body.items() if k != "response_format"}
+    rewritten["grammar"] = "%llguidance {}\nstart: %json " + json.dumps(schema)
+    return rewritten
+
+
 class InProcessTransport(httpx.BaseTransport):
     """Answers ``POST .../chat/completions`` by calling the in-process llama.cpp server."""
 
-    def __init__(self, server: ChatServer, *, extra_body: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        server: ChatServer,
+        *,
+        extra_body: dict[str, Any] | None = None,
+        compact_json: bool = False,
+    ) -> None:
         self._server = server
         self._extra = dict(extra_body or {})
+        self._compact = compact_json
         # llama.cpp's in-process server handles one request at a time per slot.
         self._lock = threading.Lock()
         #: Per request: response-model name, wall seconds and the runtime's own timings, so
@@ -55,11 +83,13 @@ class InProcessTransport(httpx.BaseTransport):
             return httpx.Response(404, json={"error": {"message": "not found", "code": 404}})
         body = json.loads(request.read() or b"{}")
         body.update(self._extra)
+        if self._compact:
+            body = compact_json_grammar(body)
         with self._lock:
             started = time.perf_counter()
             result = self._server.handle_chat_completions(body)
             seconds = time.perf_counter() - started
-        fmt = body.get("response_format") or {}
+        fmt = json.loads(request.content or b"{}").get("response_format") or {}
         self.log.append(
             {
                 "schema": fmt.get("json_schema", {}).get("name", ""),
