@@ -23,7 +23,7 @@ from summarizer import (
     ConfigurationError,
     ExtractionError,
     InputError,
-    ProviderError,
+    ProviderUnreachableError,
     Summarizer,
     SummarizerError,
     SummaryResult,
@@ -235,13 +235,27 @@ def append_line(path: Path, line: str) -> None:
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as f:
-            f.write(line + "\n")
+        with path.open("a+", encoding="utf-8") as f:
+            # An interrupted earlier append may have left a partial last line: end it first so
+            # this record stays on a line of its own.
+            f.seek(0, os.SEEK_END)
+            needs_newline = f.tell() > 0 and _last_byte(path) != b"\n"
+            f.write(("\n" if needs_newline else "") + line + "\n")
     except OSError as e:
         raise ConfigurationError(
             f"Cannot append to {path}: {e.strerror or e}.",
             hint="Check that the --jsonl file is writable and the disk has room.",
         ) from e
+
+
+def _last_byte(path: Path) -> bytes:
+    """The last byte of a file (b"" when empty)."""
+    with path.open("rb") as f:
+        f.seek(0, os.SEEK_END)
+        if f.tell() == 0:
+            return b""
+        f.seek(-1, os.SEEK_END)
+        return f.read(1)
 
 
 def _key(record: object) -> tuple[str, str, str] | None:
@@ -318,7 +332,7 @@ class _Run:
         started = time.perf_counter()
         try:
             result = self.summarizer.summarize(text)
-        except (ConfigurationError, ProviderError):
+        except (ConfigurationError, ProviderUnreachableError):
             raise  # no point going on: every other document would fail the same way
         except Exception as e:  # one document's failure must not stop the batch
             return Outcome(document, "failed", error=e, seconds=time.perf_counter() - started)

@@ -80,13 +80,16 @@ def resolve_settings(settings: Settings | None = None) -> Settings:
     model_path = s.model_path or (Path(model_path_env) if model_path_env else None)
     provider: str | None = s.provider
     reason = "given explicitly" if provider else ""
+    # Explicit arguments first, then the environment, then the default.
+    if provider is None and s.base_url:
+        provider, reason = "openai-compatible", "a base URL was given"
+    elif provider is None and s.model_path is not None:
+        provider, reason = "embedded", "a local model file was given"
     if provider is None and (env_provider := _env("SUMMARIZER_PROVIDER")):
         provider, reason = env_provider, "SUMMARIZER_PROVIDER is set"
     if provider is None:
-        if s.base_url:
-            provider, reason = "openai-compatible", "a base URL was given"
-        elif model_path is not None:
-            provider, reason = "embedded", "a local model file was given"
+        if model_path is not None:
+            provider, reason = "embedded", "SUMMARIZER_MODEL_PATH is set"
         elif base_url:
             provider, reason = "openai-compatible", "OPENAI_BASE_URL is set"
         elif api_key:
@@ -127,9 +130,16 @@ def resolve_settings(settings: Settings | None = None) -> Settings:
         api_key=api_key if provider != "embedded" else None,
         model_path=model_path,
         cache_dir=s.cache_dir or default_cache_dir(),
-        threads=s.threads or max(1, len(os.sched_getaffinity(0))),
+        threads=s.threads or _available_cores(),
         reason=reason,
     )
+
+
+def _available_cores() -> int:
+    """Cores this process may use (the affinity mask on Linux, else the CPU count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
 
 
 def debug_enabled() -> bool:

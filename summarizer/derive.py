@@ -51,7 +51,6 @@ _NUMBER_AT_START = re.compile(
     r"^\s*(?:(?:article|point|clause|item|paragraph|term|provision|section)\s+)?\(?(\d{1,2}|[ivx]{1,4})[.):]\s",
     re.IGNORECASE,
 )
-_LINE_NUMBER = re.compile(r"(?:^|\n)\s*\(?(\d{1,2})[.)]\s+[^\n]*$")
 
 _MONTHS = [
     "january",
@@ -80,13 +79,10 @@ def article_number(source: str, start: int, end: int) -> str | None:
     quote = source[start:end]
     if m := _NUMBER_AT_START.match(quote):
         return m.group(1)
-    before = source[max(0, start - 80) : start]
-    line_start = before.rfind("\n")
-    if (m := _NUMBER_AT_START.match(before[line_start + 1 :] + quote)) and line_start >= 0:
+    line_start = source.rfind("\n", 0, start) + 1
+    if start - line_start <= 80 and (m := _NUMBER_AT_START.match(source[line_start:end])):
         return m.group(1)
-    if m := _NUMBER_BEFORE.search(before):
-        return m.group(1)
-    if m := _LINE_NUMBER.search(before):
+    if m := _NUMBER_BEFORE.search(source[max(line_start, start - 80) : start]):
         return m.group(1)
     return None
 
@@ -108,12 +104,11 @@ def supported_date(value: str | None, source: str) -> str | None:
         return None
     if month is None or not 1 <= int(month) <= 12:
         return year
-    name = _MONTHS[int(month) - 1]
-    month_pattern = rf"(?:{name}|{name[:3]}\.?(?![a-z]))"
-    numeric = rf"(?<!\d)0?{int(month)}[/.-]"
-    if not re.search(month_pattern, source, re.IGNORECASE) and not re.search(
-        rf"{numeric}|{year}-{month}", source
-    ):
+    name = _MONTHS[int(month) - 1].capitalize()
+    # Case-sensitive whole words, so the verb "may" or "Augustine" is not a month.
+    month_pattern = rf"\b(?:{name}|{name.upper()}|{name[:3]}\.?)\b"
+    numeric_date = rf"{year}-{month}\b|(?<!\d)\d{{1,2}}[/.]0?{int(month)}[/.]{year}\b"
+    if not re.search(month_pattern, source) and not re.search(numeric_date, source):
         return year
     if day is None or not 1 <= int(day) <= 31:
         return f"{year}-{month}"
@@ -123,7 +118,7 @@ def supported_date(value: str | None, source: str) -> str | None:
         rf"|{month_pattern}\s+0?{d}(?:st|nd|rd|th)?(?!\d)"
         rf"|{year}-{month}-{day}|(?<!\d)0?{d}[/.]0?{int(month)}[/.]{year}"
     )
-    if re.search(near_month, source, re.IGNORECASE):
+    if re.search(near_month, source):
         return f"{year}-{month}-{day}"
     return f"{year}-{month}"
 

@@ -52,3 +52,9 @@ def test_missing_pieces_are_typed_errors_that_say_what_to_set():
     assert "OPENAI_BASE_URL" in info.value.hint
     with pytest.raises(ConfigurationError, match="Unknown provider"):
         resolve_settings(Settings(provider="bogus"))  # type: ignore[arg-type]
+
+
+def test_explicit_base_url_beats_the_provider_from_the_environment(monkeypatch):
+    monkeypatch.setenv("SUMMARIZER_PROVIDER", "embedded")
+    s = resolve_settings(Settings(base_url="http://localhost:8000/v1"))
+    assert (s.provider, s.base_url) == ("openai-compatible", "http://localhost:8000/v1")

@@ -38,3 +38,21 @@ def test_categories_from_keywords():
     assert "prisoner_release" in categories_for("the release of 40 detainees")
     assert categories_for("the municipal council resumes work") == ["state_institutions"]
     assert categories_for("something else entirely") == ["other"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "The mayor said the 2018 deal holds.",
+        "In 2018 the parties may meet again under a 5-point plan.",
+        "Augustine signed the 2018 deal; Article 5. applies.",
+    ],
+)
+def test_month_words_that_are_not_months_do_not_support_a_month(source):
+    assert supported_date("2018-05-12", source) == "2018"
+
+
+def test_numbers_from_an_earlier_sentence_are_not_article_numbers():
+    src = "The deal was signed on March 15. The talks ended and they agreed: fighters leave."
+    q = "fighters leave"
+    assert article_number(src, src.index(q), src.index(q) + len(q)) is None

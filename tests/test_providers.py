@@ -159,3 +159,28 @@ def test_compact_json_grammar_keeps_the_schema_and_drops_the_response_format():
     assert parsed["properties"] == schema["properties"]
     assert parsed["x-guidance"]["whitespace_flexible"] is False
     assert compact_json_grammar({"messages": []}) == {"messages": []}
+
+
+@pytest.mark.parametrize("header", ["soon", "Wed, 21 Oct 2015 07:28:00"])
+def test_unreadable_or_naive_retry_after_falls_back_to_backoff(header):
+    waits: list[float] = []
+    replies = [httpx.Response(503, headers={"Retry-After": header}), _ok()]
+    transport = RetryTransport(
+        httpx.MockTransport(lambda r: replies.pop(0)), attempts=3, max_seconds=60,
+        sleep=waits.append,
+    )
+    response = transport.handle_request(httpx.Request("POST", "http://x/v1/chat/completions"))
+    assert response.status_code == 200
+    assert len(waits) == 1 and 0 <= waits[0] <= 30
+
+
+def test_a_failing_embedded_runtime_is_a_provider_error_not_unreachable():
+    from fakes import FakeChatServer, fake_provider
+
+    def boom(request):
+        raise RuntimeError("llama_decode failed")
+
+    provider = fake_provider(FakeChatServer(answer_fn=boom))
+    with pytest.raises(ProviderError, match="embedded runtime failed") as info:
+        provider.structured(MESSAGES, Answer, max_tokens=10)
+    assert not isinstance(info.value, ProviderUnreachableError)

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import statistics
-import tempfile
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.api import Summarizer
+from summarizer.batch import write_atomic
 from summarizer.config import Settings
 from summarizer.errors import ConfigurationError, SummarizerError
 from summarizer.evaluation.report import flat_metrics, junit_xml, markdown_report
@@ -58,22 +57,20 @@ class EvalOutcome:
         return not self.failures and not self.errors
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    """Write a file via a temp file and rename, so no reader sees half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+def _code_fingerprint() -> str:
+    """A hash of the package's own code, so a changed pipeline never reuses old predictions."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _cache_key(summarizer: Summarizer, source: str) -> str:
     info = summarizer.provider.info
     parts = {
+        "code": _code_fingerprint(),
         "model": info.model,
         "model_sha256": info.model_sha256,
         "provider": info.name,
@@ -122,6 +119,30 @@ def check_thresholds(
     return failures
 
 
+def _load_baseline(
+    options: EvalOptions, thresholds: dict[str, Any]
+) -> tuple[Path, dict[str, float | int | None] | None]:
+    """The baseline file's path and metrics (None when absent or being replaced).
+
+    Checked before any prediction, so a missing required baseline costs no model time.
+    """
+    settings = thresholds.get("baseline", {})
+    path = options.thresholds.parent / settings.get("file", "baseline.json")
+    if options.update_baseline:
+        return path, None
+    if path.is_file():
+        metrics: dict[str, float | int | None] = json.loads(path.read_text(encoding="utf-8")).get(
+            "metrics", {}
+        )
+        return path, metrics
+    if settings.get("required", False):
+        raise ConfigurationError(
+            f"The baseline {path} is missing.",
+            hint="Commit one: summarizer eval --update-baseline.",
+        )
+    return path, None
+
+
 def run_eval(options: EvalOptions, *, log: Callable[[str], None] = print) -> EvalOutcome:
     """Predict (or load) every gold document, score it, write reports and check thresholds.
 
@@ -133,6 +154,7 @@ def run_eval(options: EvalOptions, *, log: Callable[[str], None] = print) -> Eva
     if not gold_files:
         raise ConfigurationError(f"No gold files in {options.gold_dir}.", hint="Check --gold.")
     thresholds = load_thresholds(options.thresholds)
+    baseline_path, baseline = _load_baseline(options, thresholds)
     summarizer: Summarizer | None = None
     cache_dir: Path | None = None
     scores: list[DocumentScore] = []
@@ -169,7 +191,7 @@ def run_eval(options: EvalOptions, *, log: Callable[[str], None] = print) -> Eva
                         errors[stem] = f"{type(e).__name__}: {e}"
                         log(f"  failed: {errors[stem]}")
                         continue
-                    _atomic_write(cache_file, json.dumps(pred, ensure_ascii=False, indent=2))
+                    write_atomic(cache_file, json.dumps(pred, ensure_ascii=False, indent=2))
             score = score_document(pred, gold, source)
             scores.append(score)
             prov = pred.get("provenance", {})
@@ -187,7 +209,7 @@ def run_eval(options: EvalOptions, *, log: Callable[[str], None] = print) -> Eva
                 + (" (cached)" if cached else "")
             )
             if options.out_dir is not None:
-                _atomic_write(
+                write_atomic(
                     options.out_dir / "predictions" / f"{stem}.json",
                     json.dumps(pred, ensure_ascii=False, indent=2),
                 )
@@ -197,22 +219,16 @@ def run_eval(options: EvalOptions, *, log: Callable[[str], None] = print) -> Eva
     metrics: dict[str, float | int | None] = flat_metrics(aggregate(scores)) if scores else {}
     durations = [d["duration_s"] for d in documents.values() if d["duration_s"] is not None]
     metrics["median_duration_s"] = statistics.median(durations) if durations else None
-    baseline_path = options.thresholds.parent / thresholds.get("baseline", {}).get(
-        "file", "baseline.json"
-    )
-    baseline = None
-    if baseline_path.is_file() and not options.update_baseline:
-        baseline = json.loads(baseline_path.read_text(encoding="utf-8")).get("metrics")
     failures = check_thresholds(metrics, thresholds, baseline)
     outcome = EvalOutcome(metrics=metrics, documents=documents, failures=failures, errors=errors)
     outcome.markdown = markdown_report(outcome.metrics, documents, failures, errors, thresholds)
     report = {"metrics": metrics, "documents": documents, "failures": failures, "errors": errors}
     if options.out_dir is not None:
-        _atomic_write(options.out_dir / "report.json", json.dumps(report, indent=2))
-        _atomic_write(options.out_dir / "report.md", outcome.markdown)
-        _atomic_write(options.out_dir / "junit.xml", junit_xml(documents, errors, thresholds))
+        write_atomic(options.out_dir / "report.json", json.dumps(report, indent=2))
+        write_atomic(options.out_dir / "report.md", outcome.markdown)
+        write_atomic(options.out_dir / "junit.xml", junit_xml(documents, errors, thresholds))
     if options.update_baseline and not errors:
-        _atomic_write(baseline_path, json.dumps({"metrics": metrics}, indent=2) + "\n")
+        write_atomic(baseline_path, json.dumps({"metrics": metrics}, indent=2) + "\n")
         log(f"baseline updated: {baseline_path}")
     return outcome
 

@@ -198,9 +198,13 @@ class Provider:
                 hint="Set --model / SUMMARIZER_MODEL to a model the server serves.",
             )
         if isinstance(cause, openai.APIStatusError):
+            refused = cause.status_code in (400, 413, 422)
             return ProviderError(
                 f"The provider answered HTTP {cause.status_code}: {cause.message}",
-                hint="Try again later, or raise --max-retries.",
+                hint="The request was refused: the report may be too long for the model, or the "
+                "server may not support JSON-schema output."
+                if refused
+                else "The server failed: try again later, or raise the transport retries.",
             )
         if isinstance(cause, openai.OpenAIError):
             return ProviderError(f"The provider failed: {cause}", hint="Try again later.")

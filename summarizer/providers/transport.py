@@ -7,6 +7,7 @@ provider, and keeps transport retries (here, tenacity) apart from validation re-
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import json
 import random
@@ -87,7 +88,14 @@ class InProcessTransport(httpx.BaseTransport):
             body = compact_json_grammar(body)
         with self._lock:
             started = time.perf_counter()
-            result = self._server.handle_chat_completions(body)
+            try:
+                result = self._server.handle_chat_completions(body)
+            except Exception as e:  # the binding raises plain RuntimeError/ValueError
+                # Answer as a server would, so it is reported as the runtime's failure and
+                # not as an unreachable network server; 422, because the same request would
+                # fail the same way again and must not be retried.
+                message = f"embedded runtime failed: {type(e).__name__}: {e}"
+                return httpx.Response(422, json={"error": {"message": message, "code": 422}})
             seconds = time.perf_counter() - started
         fmt = json.loads(request.content or b"{}").get("response_format") or {}
         self.log.append(
@@ -112,8 +120,14 @@ def _retry_after_seconds(response: httpx.Response) -> float | None:
     try:
         return max(0.0, float(value))
     except ValueError:
+        pass
+    try:
         parsed = email.utils.parsedate_to_datetime(value)
-        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+    except (TypeError, ValueError):
+        return None  # an unreadable header: fall back to our own backoff
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.UTC)
+    return max(0.0, parsed.timestamp() - time.time())
 
 
 class RetryTransport(httpx.BaseTransport):

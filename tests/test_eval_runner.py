@@ -1,0 +1,142 @@
+"""The eval runner and `summarizer eval`, on saved predictions (no model needed)."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from summarizer.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = ROOT / "evals" / "gold"
+NAMES = ["ak-bulak-2022", "tin-adrar-2024"]
+
+
+def _as_prediction(gold: dict, text: str) -> dict:
+    """A record built from a gold file: what a perfect extraction would return."""
+
+    def evidence(items):
+        out = []
+        for ev in items:
+            start = text.index(ev["quote"])
+            out.append(
+                {**ev, "start": start, "end": start + len(ev["quote"]), "alignment": "exact"}
+            )
+        return out
+
+    return {
+        "schema_version": "1",
+        "agreement": {**gold["agreement"], "summary": None},
+        "parties": [{**p, "evidence": evidence(p["evidence"])} for p in gold["parties"]],
+        "articles": [{**a, "evidence": evidence(a["evidence"])} for a in gold["articles"]],
+        "conditions": [{**c, "evidence": evidence(c["evidence"])} for c in gold["conditions"]],
+        "provenance": {"duration_s": 1.0, "calls": 1, "usage": {"completion_tokens": 1}},
+    }
+
+
+@pytest.fixture
+def setup(tmp_path: Path):
+    gold_dir, docs, preds = tmp_path / "gold", tmp_path / "docs", tmp_path / "preds"
+    for d in (gold_dir, docs, preds):
+        d.mkdir()
+    for name in NAMES:
+        gold = json.loads((GOLD / f"{name}.json").read_text(encoding="utf-8"))
+        text = (ROOT / "seeds" / gold["document"]).read_text(encoding="utf-8")
+        (gold_dir / f"{name}.json").write_text(json.dumps(gold), encoding="utf-8")
+        (docs / gold["document"]).write_text(text, encoding="utf-8")
+        pred = _as_prediction(gold, text)
+        (preds / f"{name}.json").write_text(json.dumps(pred), encoding="utf-8")
+    thresholds = tmp_path / "thresholds.toml"
+    thresholds.write_text(
+        "[floors]\narticles_f1 = 0.9\n[ceilings]\nfabricated_dates = 0\n"
+        '[baseline]\nfile = "baseline.json"\nmargin = 0.05\nmetrics = ["articles_f1"]\n',
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def _run(setup: Path, *extra: str):
+    args = [
+        "eval",
+        "--gold",
+        str(setup / "gold"),
+        "--documents",
+        str(setup / "docs"),
+        "--predictions",
+        str(setup / "preds"),
+        "--thresholds",
+        str(setup / "thresholds.toml"),
+        "--out",
+        str(setup / "out"),
+        *extra,
+    ]
+    return CliRunner().invoke(app, args)
+
+
+def test_perfect_predictions_pass_and_write_every_report(setup: Path):
+    result = _run(setup)
+    assert result.exit_code == 0, result.stderr
+    assert "# Eval report: PASS" in result.stdout
+    report = json.loads((setup / "out" / "report.json").read_text())
+    assert report["metrics"]["articles_f1"] == 1.0
+    assert report["metrics"]["documents"] == 2
+    assert (setup / "out" / "report.md").read_text().startswith("# Eval report: PASS")
+    suite = ET.parse(setup / "out" / "junit.xml").getroot()
+    assert suite.get("failures") == "0"
+    names = {(c.get("classname"), c.get("name")) for c in suite.iter("testcase")}
+    assert ("eval.ak-bulak-2022", "articles") in names
+    assert ("eval.tin-adrar-2024", "date") in names
+
+
+def test_broken_floor_fails_with_exit_1_and_junit_failures(setup: Path):
+    pred_path = setup / "preds" / "ak-bulak-2022.json"
+    pred = json.loads(pred_path.read_text())
+    pred["articles"] = pred["articles"][:1]
+    pred["agreement"]["date"] = "1999-01-01"
+    pred_path.write_text(json.dumps(pred))
+    result = _run(setup)
+    assert result.exit_code == 1
+    assert "articles_f1" in result.stderr and "below its floor" in result.stderr
+    assert "fabricated_dates" in result.stderr
+    suite = ET.parse(setup / "out" / "junit.xml").getroot()
+    assert int(suite.get("failures")) >= 2
+
+
+def test_baseline_is_written_on_request_and_a_drop_fails(setup: Path):
+    assert _run(setup, "--update-baseline").exit_code == 0
+    baseline = json.loads((setup / "baseline.json").read_text())
+    assert baseline["metrics"]["articles_f1"] == 1.0
+    # Lower the floor so only the baseline can catch the drop.
+    (setup / "thresholds.toml").write_text(
+        '[baseline]\nfile = "baseline.json"\nmargin = 0.05\nmetrics = ["articles_f1"]\n'
+    )
+    pred_path = setup / "preds" / "ak-bulak-2022.json"
+    pred = json.loads(pred_path.read_text())
+    pred["articles"] = pred["articles"][:2]
+    pred_path.write_text(json.dumps(pred))
+    result = _run(setup)
+    assert result.exit_code == 1
+    assert "dropped more than 0.05 below baseline" in result.stderr
+
+
+def test_missing_prediction_is_a_failed_document(setup: Path):
+    (setup / "preds" / "tin-adrar-2024.json").unlink()
+    result = _run(setup)
+    assert result.exit_code == 1
+    assert "tin-adrar-2024" in result.stderr
+
+
+def test_configured_baseline_that_is_missing_is_an_error(setup: Path):
+    result = _run(setup)
+    assert result.exit_code == 0  # no baseline yet is fine only while none is committed
+    (setup / "thresholds.toml").write_text(
+        '[baseline]\nfile = "nope.json"\nmargin = 0.05\n'
+        'metrics = ["articles_f1"]\nrequired = true\n'
+    )
+    result = _run(setup)
+    assert result.exit_code == 3
+    assert "nope.json" in result.stderr
