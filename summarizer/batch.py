@@ -28,8 +28,11 @@ from summarizer import (
     SummarizerError,
     SummaryResult,
 )
+from summarizer.extract import PROMPT_IDS
 from summarizer.load import decode_document, read_document, sha256_text
+from summarizer.prompt import load_prompt
 from summarizer.render import to_markdown
+from summarizer.schema import SCHEMA_VERSION
 
 #: Suffixes picked up when a directory is given.
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
@@ -258,16 +261,24 @@ def _last_byte(path: Path) -> bytes:
         return f.read(1)
 
 
-def _key(record: object) -> tuple[str, str, str] | None:
-    """(source sha256, provider, model) of a record parsed from JSON, or None."""
+def _key(record: object) -> tuple[str, ...] | None:
+    """What makes a record reusable: source, provider, model (name and file), prompts, schema."""
     try:
         prov = record["provenance"]  # type: ignore[index]
-        return str(prov["source_sha256"]), str(prov["provider"]), str(prov["model"])
+        prompts = ",".join(str(p["sha256"]) for p in prov["prompts"])
+        return (
+            str(prov["source_sha256"]),
+            str(prov["provider"]),
+            str(prov["model"]),
+            str(prov.get("model_sha256") or ""),
+            prompts,
+            str(prov["schema_version"]),
+        )
     except (TypeError, KeyError):
         return None
 
 
-def _done_in_file(path: Path) -> tuple[str, str, str] | None:
+def _done_in_file(path: Path) -> tuple[str, ...] | None:
     """Key of a finished record file, or None when missing or unreadable."""
     try:
         return _key(json.loads(path.read_text(encoding="utf-8")))
@@ -275,9 +286,9 @@ def _done_in_file(path: Path) -> tuple[str, str, str] | None:
         return None
 
 
-def _done_in_jsonl(path: Path) -> set[tuple[str, str, str]]:
+def _done_in_jsonl(path: Path) -> set[tuple[str, ...]]:
     """Keys of every record already in a JSON Lines file."""
-    keys: set[tuple[str, str, str]] = set()
+    keys: set[tuple[str, ...]] = set()
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError:
@@ -309,7 +320,8 @@ class _Run:
         self.report = report
         self.emit = emit
         info = summarizer.provider.info
-        self.run_key = (info.name, info.model)
+        prompts = ",".join(load_prompt(p).ref.sha256 for p in PROMPT_IDS)
+        self.run_key = (info.name, info.model, info.model_sha256 or "", prompts, SCHEMA_VERSION)
         self.pending: list[tuple[Document, str]] = []
         self.ready: dict[int, SummaryResult] = {}
         self.jsonl_done = (

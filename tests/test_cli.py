@@ -565,3 +565,13 @@ def test_usage_errors_exit_2(no_provider: None) -> None:
     assert run("summarize").exit_code == 2
     assert run("summarize", str(SEED), "--format", "yaml").exit_code == 2
     assert run("summarize", str(SEED), "--quiet", "--verbose").exit_code == 2
+
+
+def test_jsonl_append_after_an_interrupted_line_keeps_records_whole(tmp_path):
+    from summarizer.batch import append_line
+
+    path = tmp_path / "records.jsonl"
+    path.write_text('{"partial": ', encoding="utf-8")
+    append_line(path, '{"whole": 1}')
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines == ['{"partial": ', '{"whole": 1}']

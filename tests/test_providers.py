@@ -166,7 +166,9 @@ def test_unreadable_or_naive_retry_after_falls_back_to_backoff(header):
     waits: list[float] = []
     replies = [httpx.Response(503, headers={"Retry-After": header}), _ok()]
     transport = RetryTransport(
-        httpx.MockTransport(lambda r: replies.pop(0)), attempts=3, max_seconds=60,
+        httpx.MockTransport(lambda r: replies.pop(0)),
+        attempts=3,
+        max_seconds=60,
         sleep=waits.append,
     )
     response = transport.handle_request(httpx.Request("POST", "http://x/v1/chat/completions"))
