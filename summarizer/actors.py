@@ -53,7 +53,6 @@ def merge_actors(drafts: list[ActorDraft], source: str) -> list[ActorDraft]:
                 break
         else:
             groups.append((draft.model_copy(update={"name": name}), names))
-    folded_source = " ".join(source.casefold().split())
     party_keys = {_key(kept.name) for kept, _ in groups}
     merged: list[ActorDraft] = []
     for kept, names in groups:
@@ -63,7 +62,8 @@ def merge_actors(drafts: list[ActorDraft], source: str) -> list[ActorDraft]:
             key = _key(alias)
             if key in seen or key in party_keys:
                 continue
-            if " ".join(alias.casefold().split()) in folded_source:
+            # Whole words only: "USA" must not pass because "accused" contains "usa".
+            if mentions(source, [alias]) == 2:
                 aliases.append(alias)
                 seen.add(key)
         merged.append(kept.model_copy(update={"aliases": aliases}))

@@ -183,3 +183,12 @@ def test_dissent_sweep_adds_a_refusing_actor_only_when_the_sentence_names_it():
     assert (added[0].role, added[0].stance) == ("opponent", "withdrew")
     assert "withdrew" in added[0].evidence[0].quote
     assert "Atlantis Navy" not in [p.name for p in record.parties]
+
+
+def test_an_alias_must_stand_in_the_text_as_whole_words():
+    from summarizer.actors import merge_actors
+    from summarizer.drafts import ActorDraft
+
+    draft = ActorDraft(name="Amman", aliases=["USA", "Jordan"], role="other", actor_type="state")
+    (merged,) = merge_actors([draft], "He accused Amman and Jordan of delays.")
+    assert merged.aliases == ["Jordan"]
