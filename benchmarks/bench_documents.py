@@ -40,7 +40,7 @@ def main() -> None:
             record = summarizer.summarize(text)
             wall = time.perf_counter() - t
             passes: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-            for entry in log[first:]:
+            for entry in list(log)[first:]:
                 p = passes[entry["schema"]]
                 tm = entry["timings"]
                 p["calls"] += 1

@@ -51,7 +51,12 @@ def gguf_info(path: Path, *, known_sha256: str | None = None) -> LocalModelInfo:
             f"{path} is not a readable GGUF model file ({e}).",
             hint="Point SUMMARIZER_MODEL_PATH at a .gguf file, or unset it to use the default.",
         ) from e
-    digest = known_sha256 or file_sha256(path)
+    try:
+        digest = known_sha256 or file_sha256(path)
+    except OSError as e:
+        raise ModelUnavailableError(
+            f"Cannot read {path}: {e.strerror or e}.", hint="Check the file's permissions."
+        ) from e
     return LocalModelInfo(path=path, name=name, sha256=digest, context_length=ctx)
 
 
@@ -98,7 +103,9 @@ def start_runtime(model: Path, *, threads: int, context_tokens: int, port: int =
     params.port = port
     params.warmup = False
     params.sampling.temp = 0.0
-    # A cached prompt prefix changes the numbers and so the output; each request recomputes.
+    # Off by default: a prefix cached by whatever ran before changes the numbers and so the
+    # output. The pipeline turns it on per request only for the later calls on one document,
+    # whose prefix the first call (cache off) has just computed the same way on every run.
     params.cache_prompt = False
     params.cache_idle_slots = False
     try:

@@ -13,6 +13,7 @@ import json
 import random
 import threading
 import time
+from collections import deque
 from typing import Any, Protocol
 
 import httpx
@@ -38,6 +39,8 @@ class ChatServer(Protocol):
         ...
 
 
+#: Requests kept in the timing log: enough for a benchmark, bounded for a long batch.
+_LOG_ENTRIES = 10_000
 #: llguidance options for compact JSON: one space after ":" and ",", no newlines or indents.
 _COMPACT_JSON = {"whitespace_flexible": False, "key_separator": ": ", "item_separator": ", "}
 
@@ -76,7 +79,7 @@ class InProcessTransport(httpx.BaseTransport):
         self._lock = threading.Lock()
         #: Per request: response-model name, wall seconds and the runtime's own timings, so
         #: a benchmark can say where the time goes.
-        self.log: list[dict[str, Any]] = []
+        self.log: deque[dict[str, Any]] = deque(maxlen=_LOG_ENTRIES)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Route one request to the runtime and wrap its answer as an HTTP response."""

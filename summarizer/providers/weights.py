@@ -136,8 +136,14 @@ def ensure_weights(
     target = model_file(cache_dir, spec)
     if is_verified(target, spec):
         return target
-    if target.is_file() and verify(target, spec):
-        return target
+    try:
+        if target.is_file() and verify(target, spec):
+            return target
+    except OSError as e:
+        raise ModelUnavailableError(
+            f"Could not check the embedded model at {target}: {e.strerror or e}.",
+            hint="Check the cache folder's permissions, or set XDG_CACHE_HOME elsewhere.",
+        ) from e
     parts = _part_paths(spec)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
