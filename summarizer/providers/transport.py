@@ -50,7 +50,9 @@ def compact_json_grammar(body: dict[str, Any]) -> dict[str, Any]:
 
     The runtime's own conversion lets the model indent its JSON, and every newline and indent
     is a generated token (about 45 ms each on 2 cores): pretty-printed answers cost 40 % more
-    tokens than the same JSON on one line. The schema's constraints stay as they are.
+    tokens than the same JSON on one line. The schema's constraints stay as they are. Not used
+    by default: the 1.5B default model returns emptier lists in compact form (see
+    ``open_embedded``); a larger model may not.
     """
     fmt = body.get("response_format") or {}
     if fmt.get("type") != "json_schema" or "schema" not in fmt.get("json_schema", {}):
