@@ -34,11 +34,12 @@ from summarizer.segment import split_sentences
 
 #: The prompt templates the pipeline uses, in call order.
 PROMPT_IDS = ("articles", "conditions", "actors", "dissent", "stance")
-#: Generation caps per pass, above what the schema's list and string caps allow in compact
-#: JSON, so the grammar closes the answer before the cap cuts it off.
-ARTICLES_MAX_TOKENS = 1400
-CONDITIONS_MAX_TOKENS = 1400
-ACTORS_MAX_TOKENS = 1000
+#: Generation caps per pass, above the most the schema's list and string caps allow (about
+#: 4 characters a token plus indentation), so the grammar always closes the answer before the
+#: cap cuts it off: a model that repeats itself costs time, never the document.
+ARTICLES_MAX_TOKENS = 1800
+CONDITIONS_MAX_TOKENS = 1800
+ACTORS_MAX_TOKENS = 2200
 #: Tokens reserved in the context for instructions and the answer.
 _RESERVED_TOKENS = 2200
 #: A conservative characters-per-token figure for English news text.
