@@ -123,11 +123,15 @@ def test_baseline_is_written_on_request_and_a_drop_fails(setup: Path):
     assert "dropped more than 0.05 below baseline" in result.stderr
 
 
-def test_missing_prediction_is_a_failed_document(setup: Path):
-    (setup / "preds" / "tin-adrar-2024.json").unlink()
+def test_missing_prediction_is_a_failed_document_scored_as_empty(setup: Path):
+    (setup / "preds" / "ak-bulak-2022.json").unlink()
+    (setup / "thresholds.toml").write_text("[ceilings]\nfailed_documents = 0\n")
     result = _run(setup)
     assert result.exit_code == 1
-    assert "tin-adrar-2024" in result.stderr
+    assert "ak-bulak-2022" in result.stderr
+    assert "failed_documents = 1 is above its ceiling 0" in result.stderr
+    report = json.loads((setup / "out" / "report.json").read_text())
+    assert report["metrics"]["articles_recall"] == 0.5  # ak-bulak found nothing; tin-adrar ok
 
 
 def test_configured_baseline_that_is_missing_is_an_error(setup: Path):

@@ -53,8 +53,22 @@ class EvalOutcome:
 
     @property
     def passed(self) -> bool:
-        """True when no floor, ceiling or baseline check failed and no document errored."""
-        return not self.failures and not self.errors
+        """True when no floor, ceiling or baseline check failed.
+
+        A document whose prediction failed is scored as an empty record (it found nothing) and
+        counted in ``failed_documents``, which ``thresholds.toml`` caps.
+        """
+        return not self.failures
+
+
+#: What a document whose prediction failed is scored as: a record that found nothing.
+_EMPTY_RECORD: dict[str, Any] = {
+    "agreement": {"status": "unclear"},
+    "parties": [],
+    "articles": [],
+    "conditions": [],
+    "provenance": {},
+}
 
 
 def _code_fingerprint() -> str:
@@ -170,9 +184,10 @@ def run_eval(options: EvalOptions, *, log: Callable[[str], None] = print) -> Eva
                 pred_path = options.predictions_dir / f"{stem}.json"
                 if not pred_path.is_file():
                     errors[stem] = f"no saved prediction {pred_path}"
-                    continue
-                pred = json.loads(pred_path.read_text(encoding="utf-8"))
-                cached = True
+                    pred, cached = _EMPTY_RECORD, False
+                else:
+                    pred = json.loads(pred_path.read_text(encoding="utf-8"))
+                    cached = True
             else:
                 if summarizer is None:
                     summarizer = Summarizer(options.settings)
@@ -190,8 +205,9 @@ def run_eval(options: EvalOptions, *, log: Callable[[str], None] = print) -> Eva
                     except SummarizerError as e:
                         errors[stem] = f"{type(e).__name__}: {e}"
                         log(f"  failed: {errors[stem]}")
-                        continue
-                    write_atomic(cache_file, json.dumps(pred, ensure_ascii=False, indent=2))
+                        pred = _EMPTY_RECORD
+                    else:
+                        write_atomic(cache_file, json.dumps(pred, ensure_ascii=False, indent=2))
             score = score_document(pred, gold, source)
             scores.append(score)
             prov = pred.get("provenance", {})
@@ -217,6 +233,7 @@ def run_eval(options: EvalOptions, *, log: Callable[[str], None] = print) -> Eva
         if summarizer is not None:
             summarizer.close()
     metrics: dict[str, float | int | None] = flat_metrics(aggregate(scores)) if scores else {}
+    metrics["failed_documents"] = len(errors)
     durations = [d["duration_s"] for d in documents.values() if d["duration_s"] is not None]
     metrics["median_duration_s"] = statistics.median(durations) if durations else None
     failures = check_thresholds(metrics, thresholds, baseline)
