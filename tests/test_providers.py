@@ -99,9 +99,10 @@ def test_timeouts_are_retried_then_reported(monkeypatch):
     assert len(calls) == 2
 
 
-def test_retry_after_header_sets_the_wait():
+def _retry_once(first: httpx.Response) -> tuple[httpx.Response, list[float]]:
+    """Send one request whose first answer is ``first`` and second a success; return the waits."""
     waits: list[float] = []
-    replies = [httpx.Response(429, headers={"Retry-After": "7"}), _ok()]
+    replies = [first, _ok()]
     transport = RetryTransport(
         httpx.MockTransport(lambda r: replies.pop(0)),
         attempts=3,
@@ -109,6 +110,11 @@ def test_retry_after_header_sets_the_wait():
         sleep=waits.append,
     )
     response = transport.handle_request(httpx.Request("POST", "http://x/v1/chat/completions"))
+    return response, waits
+
+
+def test_retry_after_header_sets_the_wait():
+    response, waits = _retry_once(httpx.Response(429, headers={"Retry-After": "7"}))
     assert response.status_code == 200
     assert waits == [7.0]
 
@@ -163,15 +169,7 @@ def test_compact_json_grammar_keeps_the_schema_and_drops_the_response_format():
 
 @pytest.mark.parametrize("header", ["soon", "Wed, 21 Oct 2015 07:28:00"])
 def test_unreadable_or_naive_retry_after_falls_back_to_backoff(header):
-    waits: list[float] = []
-    replies = [httpx.Response(503, headers={"Retry-After": header}), _ok()]
-    transport = RetryTransport(
-        httpx.MockTransport(lambda r: replies.pop(0)),
-        attempts=3,
-        max_seconds=60,
-        sleep=waits.append,
-    )
-    response = transport.handle_request(httpx.Request("POST", "http://x/v1/chat/completions"))
+    response, waits = _retry_once(httpx.Response(503, headers={"Retry-After": header}))
     assert response.status_code == 200
     assert len(waits) == 1 and 0 <= waits[0] <= 30
 

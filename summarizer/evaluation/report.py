@@ -45,7 +45,8 @@ def _get(score: dict[str, Any], path: tuple[str, ...]) -> Any:
     return value
 
 
-def _fmt(value: Any) -> str:
+def format_metric(value: Any) -> str:
+    """A metric for a report: two decimals, or n/a when there is none."""
     if value is None:
         return "n/a"
     return f"{value:.2f}" if isinstance(value, float) else str(value)
@@ -72,7 +73,8 @@ def markdown_report(
     for name, value in metrics.items():
         limit = floors.get(name, ceilings.get(name))
         bound = "" if limit is None else (f">= {limit}" if name in floors else f"<= {limit}")
-        lines.append(f"| {name} | {_fmt(value)} | {bound} | {_fmt(targets.get(name, ''))} |")
+        target = format_metric(targets.get(name, ""))
+        lines.append(f"| {name} | {format_metric(value)} | {bound} | {target} |")
     lines += [
         "",
         "| document | articles F1 | conditions F1 | parties F1 | stance | grounded | date ok "
@@ -82,13 +84,17 @@ def markdown_report(
     for name, doc in documents.items():
         s = doc["score"]
         usage = doc.get("usage") or {}
-        lines.append(
-            f"| {name} | {_fmt(s['articles']['f1'])} | {_fmt(s['conditions']['f1'])} | "
-            f"{_fmt(s['parties']['f1'])} | {_fmt(s['stance_accuracy'])} | "
-            f"{_fmt(s['grounded_share'])} | {s['agreement_fields'].get('date')} | "
-            f"{_fmt(doc.get('duration_s'))} | {doc.get('calls')} | "
-            f"{usage.get('completion_tokens', '')} |"
-        )
+        cells = [
+            name,
+            *(format_metric(s[kind]["f1"]) for kind in ("articles", "conditions", "parties")),
+            format_metric(s["stance_accuracy"]),
+            format_metric(s["grounded_share"]),
+            str(s["agreement_fields"].get("date")),
+            format_metric(doc.get("duration_s")),
+            str(doc.get("calls")),
+            str(usage.get("completion_tokens", "")),
+        ]
+        lines.append(f"| {' | '.join(cells)} |")
     if failures:
         lines += ["", "## Broken thresholds", *[f"- {f}" for f in failures]]
     if errors:

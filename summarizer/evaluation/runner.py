@@ -19,7 +19,12 @@ from summarizer.api import Summarizer
 from summarizer.batch import write_atomic
 from summarizer.config import Settings
 from summarizer.errors import ConfigurationError, SummarizerError
-from summarizer.evaluation.report import flat_metrics, junit_xml, markdown_report
+from summarizer.evaluation.report import (
+    flat_metrics,
+    format_metric,
+    junit_xml,
+    markdown_report,
+)
 from summarizer.evaluation.score import DocumentScore, aggregate, score_document
 from summarizer.extract import PROMPT_IDS
 from summarizer.load import read_document, sha256_text
@@ -81,10 +86,10 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _cache_key(summarizer: Summarizer, source: str) -> str:
+def _cache_key(summarizer: Summarizer, source: str, code: str) -> str:
     info = summarizer.provider.info
     parts = {
-        "code": _code_fingerprint(),
+        "code": code,
         "model": info.model,
         "model_sha256": info.model_sha256,
         "provider": info.name,
@@ -171,6 +176,7 @@ def run_eval(options: EvalOptions, *, log: Callable[[str], None] = print) -> Eva
     baseline_path, baseline = _load_baseline(options, thresholds)
     summarizer: Summarizer | None = None
     cache_dir: Path | None = None
+    code = _code_fingerprint()  # once per run: it reads every module of the package
     scores: list[DocumentScore] = []
     documents: dict[str, dict[str, Any]] = {}
     errors: dict[str, str] = {}
@@ -194,7 +200,7 @@ def run_eval(options: EvalOptions, *, log: Callable[[str], None] = print) -> Eva
                     assert summarizer.settings.cache_dir is not None
                     cache_dir = summarizer.settings.cache_dir / "predictions"
                 assert cache_dir is not None
-                cache_file = cache_dir / f"{_cache_key(summarizer, source)}.json"
+                cache_file = cache_dir / f"{_cache_key(summarizer, source, code)}.json"
                 cached = options.use_cache and cache_file.is_file()
                 if cached:
                     pred = json.loads(cache_file.read_text(encoding="utf-8"))
@@ -221,7 +227,7 @@ def run_eval(options: EvalOptions, *, log: Callable[[str], None] = print) -> Eva
             log(
                 f"  {stem}: articles F1 {score.articles.f1:.2f}, conditions F1 "
                 f"{score.conditions.f1:.2f}, parties F1 {score.parties.f1:.2f}, stance "
-                f"{_fmt(score.stance_accuracy)}, {prov.get('duration_s')} s"
+                f"{format_metric(score.stance_accuracy)}, {prov.get('duration_s')} s"
                 + (" (cached)" if cached else "")
             )
             if options.out_dir is not None:
@@ -248,7 +254,3 @@ def run_eval(options: EvalOptions, *, log: Callable[[str], None] = print) -> Eva
         write_atomic(baseline_path, json.dumps({"metrics": metrics}, indent=2) + "\n")
         log(f"baseline updated: {baseline_path}")
     return outcome
-
-
-def _fmt(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}"

