@@ -77,7 +77,7 @@ def find_dissenters(
     drafts: list[ActorDraft],
     agreement_label: str,
 ) -> tuple[list[ActorDraft], CallStats]:
-    """Ask, for sentences with a word of refusal that name no known actor, who refuses.
+    """Ask, for sentences with a word of refusal that name no known actor in full, who refuses.
 
     An answer counts only when the name stands in that sentence; it becomes an actor with
     role "opponent" whose stance the stance step then decides.
@@ -85,12 +85,16 @@ def find_dissenters(
     stats = CallStats()
     found: list[ActorDraft] = []
     known = [[d.name, *d.aliases] for d in drafts]
-    candidates = [
-        s
-        for s in sentences
-        if _DISSENT.search(s.text) and not any(mentions(s.text, names) for names in known)
-    ]
-    for sentence in candidates[:DISSENT_SENTENCES]:
+    # Sentences that name no known actor come first, then those naming one only in part
+    # ("Tajik posts" beside "Tajikistan"): a refusing lawmaker there is easily missed, while a
+    # sentence naming a known actor in full is already read by that actor's stance step.
+    strength = {
+        i: max((mentions(s.text, names) for names in known), default=0)
+        for i, s in enumerate(sentences)
+        if _DISSENT.search(s.text)
+    }
+    ranked = sorted((i for i in strength if strength[i] < 2), key=lambda i: (strength[i], i))
+    for sentence in [sentences[i] for i in ranked[:DISSENT_SENTENCES]]:
         messages = prompt.render(agreement=agreement_label, sentence=sentence.text)
         result = provider.structured(
             messages, DissentDraft, max_tokens=DISSENT_MAX_TOKENS, reuse_prefix=True

@@ -25,7 +25,9 @@ QUOTE_CHARS = 250
 NAME_CHARS = 80
 MAX_ARTICLES = 16
 MAX_CONDITIONS = 12
-MAX_ACTORS = 12
+# An agreement rarely has more than a handful of parties; past eight, a small model's list is
+# mostly bystanders, and every actor costs a stance call.
+MAX_ACTORS = 8
 MAX_ALIASES = 6
 
 

@@ -57,7 +57,7 @@ def test_unsupported_date_is_not_passed_through(record):
 
 def test_usage_and_calls_are_summed_over_every_call(record):
     prov = record.provenance
-    dissent = 3  # seed sentences with a word of refusal that name none of the known actors
+    dissent = 4  # seed sentences with a word of refusal not naming a known actor in full (cap 4)
     assert prov.calls == prov.attempts == 3 + dissent + 3  # passes, dissent, one stance each
     assert prov.usage.prompt_tokens == 100 * prov.calls
     assert prov.usage.completion_tokens == 20 * prov.calls
@@ -192,3 +192,29 @@ def test_an_alias_must_stand_in_the_text_as_whole_words():
     draft = ActorDraft(name="Amman", aliases=["USA", "Jordan"], role="other", actor_type="state")
     (merged,) = merge_actors([draft], "He accused Amman and Jordan of delays.")
     assert merged.aliases == ["Jordan"]
+
+
+def test_dissent_sweep_asks_about_a_sentence_naming_a_known_actor_only_in_part():
+    text = (
+        "Kyrgyzstan and Tajikistan signed a ceasefire protocol on 3 May 2022. "
+        "Both sides will withdraw their troops. "
+        "Opposition lawmaker Aibek Sydykov called the protocol a capitulation because it left "
+        "Tajik posts above the village."
+    )
+
+    def dissent(request):
+        sentence = request["messages"][1]["content"]
+        return {"actor": "Aibek Sydykov" if "Sydykov" in sentence else None, "actor_type": "other"}
+
+    server = FakeChatServer()
+    server.answers["ArticlesDraft"] = {"terms": [{"quote": "Both sides will withdraw their troops"}]}
+    server.answers["ActorsDraft"] = {
+        "parties": [
+            {"name": n, "aliases": [], "role": "signatory", "actor_type": "state"}
+            for n in ("Kyrgyzstan", "Tajikistan")
+        ]
+    }
+    server.answers["DissentDraft"] = dissent
+    server.answers["StanceDraft"] = {"sentence": 1, "stance": "rejects"}
+    record = Summarizer(provider=fake_provider(server)).summarize(text)
+    assert "Aibek Sydykov" in [p.name for p in record.parties]
