@@ -232,6 +232,59 @@ def split_enumeration(source: str, start: int, end: int) -> list[tuple[int, int]
     return [_trim_lead_in(source, s, e) for s, e in merged]
 
 
+def split_across_sentences(
+    source: str, start: int, end: int, bounds: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Cut a span that runs over several sentences into one span per sentence.
+
+    A term is stated within one sentence; a small model that quotes across a sentence break
+    has run two terms together, or dragged in the tail of the previous sentence. Within one
+    sentence the span comes back as it is; across sentences, pieces shorter than four words
+    ("governments.") are dropped as fragments.
+
+    Args:
+        bounds: (start, end) of every sentence of the source, in order.
+    """
+    inside = [(max(start, a), min(end, b)) for a, b in bounds if min(end, b) > max(start, a)]
+    if len(inside) <= 1:
+        return [(start, end)]
+    return [(a, b) for a, b in inside if _words_in(source[a:b]) >= _MIN_PIECE_WORDS]
+
+
+# Words that mark a sentence as reporting a demand, offer or refusal in negotiation.
+_DEMAND_WORDS = re.compile(
+    r"\b(?:demand\w*|condition\w*|insist\w*|call(?:s|ed|ing)? for|want\w*|sought|seek\w*|"
+    r"offer\w*|ultimat\w*|propos\w*|request\w*|ask\w*|press(?:es|ed|ing)? for|refus\w*|"
+    r"reject\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def echoes_a_term(
+    source: str,
+    span: tuple[int, int],
+    term_spans: list[tuple[int, int]],
+    bounds: list[tuple[int, int]],
+) -> bool:
+    """Whether a condition's span is an agreed term quoted again rather than a demand.
+
+    A small model asked for demands often copies the agreed terms. A condition that shares
+    its words with an article is kept only when its sentence speaks of a demand, offer or
+    refusal ("demanded that ...", "wanted ..."): a demand that was written into the deal is
+    both, and stays both.
+
+    Args:
+        span: the condition's (start, end).
+        term_spans: the (start, end) of every article.
+        bounds: (start, end) of every sentence of the source.
+    """
+    start, end = span
+    if not any(min(end, b) > max(start, a) for a, b in term_spans):
+        return False
+    sentence = " ".join(source[a:b] for a, b in bounds if min(end, b) > max(start, a))
+    return _DEMAND_WORDS.search(sentence) is None
+
+
 def _trim_lead_in(source: str, start: int, end: int) -> tuple[int, int]:
     """Drop a lead-in ("The agreement included", "and") and trailing punctuation."""
     m = _LEAD_IN.match(source, start, end)

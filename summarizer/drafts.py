@@ -99,6 +99,14 @@ class DissentDraft(_Draft):
     actor_type: ActorType
 
 
+class DemandDraft(_Draft):
+    """Per demand sentence: the demand it reports, if any."""
+
+    demand: str | None = Field(max_length=QUOTE_CHARS)
+    by: str = Field(max_length=NAME_CHARS)
+    outcome: Outcome
+
+
 class StanceDraft(_Draft):
     """Per-actor step: the sentence that shows the stance, then the stance."""
 

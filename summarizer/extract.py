@@ -5,7 +5,8 @@ term), ``conditions`` (demands put forward, and the agreement fields) and ``acto
 each in its own focused pass is what makes a small model list every term instead of merging
 them. The first pass reads the report from scratch; the others reuse its cached prompt prefix
 (system message + report), which is identical on every run, so results still repeat exactly.
-Then ``actors`` finds refusing actors the pass missed and decides each actor's stance. The
+Then ``actors`` finds refusing actors the pass missed and decides each actor's stance, and
+``demands`` asks about sentences that report a demand no condition covers. The
 system aligns every quote to the source, splits enumerations, drops what it cannot find, and
 derives numbers, categories and the date.
 """
@@ -18,9 +19,12 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from summarizer.actors import decide_stances, find_dissenters, merge_actors, resolve_party
+from summarizer.demands import demand_sentences, find_demands
 from summarizer.derive import (
     article_number,
     categories_for,
+    echoes_a_term,
+    split_across_sentences,
     split_enumeration,
     supported_date,
 )
@@ -33,7 +37,7 @@ from summarizer.schema import Agreement, Article, Condition, Evidence, Party, Pr
 from summarizer.segment import split_sentences
 
 #: The prompt templates the pipeline uses, in call order.
-PROMPT_IDS = ("articles", "conditions", "actors", "dissent", "stance")
+PROMPT_IDS = ("articles", "conditions", "actors", "dissent", "stance", "demand")
 #: Generation caps per pass, above the most the schema's list and string caps allow (about
 #: 4 characters a token plus indentation), so the grammar always closes the answer before the
 #: cap cuts it off: a model that repeats itself costs time, never the document.
@@ -116,11 +120,13 @@ def extract(text: str, provider: Provider) -> Extraction:
     drafted_actors = passes.ask("actors", ActorsDraft, ACTORS_MAX_TOKENS)
 
     index = SourceIndex(text)
+    sentences = split_sentences(text)
+    bounds = [(s.start, s.end) for s in sentences]
     dropped = 0
     articles: list[Article] = []
     seen: set[tuple[int, int]] = set()
     for term in drafted_articles.terms:
-        spans = _term_spans(index, term.quote, seen)
+        spans = _term_spans(index, bounds, term.quote, seen)
         dropped += spans is None
         articles += [
             Article(
@@ -132,7 +138,6 @@ def extract(text: str, provider: Provider) -> Extraction:
             for ev in spans or []
         ]
 
-    sentences = split_sentences(text)
     label = drafted.name or "an agreement"
     actors = merge_actors(drafted_actors.parties, text)
     dissent_prompt, stance_prompt = load_prompt("dissent"), load_prompt("stance")
@@ -145,9 +150,15 @@ def extract(text: str, provider: Provider) -> Extraction:
 
     conditions: list[Condition] = []
     seen = set()
+    term_spans = [(a.evidence[0].start, a.evidence[0].end) for a in articles]
     for cond in drafted.conditions:
-        spans = _term_spans(index, cond.quote, seen)
+        spans = _term_spans(index, bounds, cond.quote, seen)
         dropped += spans is None
+        spans = [
+            ev
+            for ev in spans or []
+            if not echoes_a_term(text, (ev.start, ev.end), term_spans, bounds)
+        ]
         conditions += [
             Condition(
                 text=ev.quote,
@@ -155,8 +166,23 @@ def extract(text: str, provider: Provider) -> Extraction:
                 outcome=cond.outcome,
                 evidence=[ev],
             )
-            for ev in spans or []
+            for ev in spans
         ]
+
+    demand_prompt = load_prompt("demand")
+    covered = [(c.evidence[0].start, c.evidence[0].end) for c in conditions]
+    asked = demand_sentences(sentences, covered)
+    demands, cost = find_demands(provider, demand_prompt, asked, label)
+    passes.stats.add(cost)
+    conditions += [
+        Condition(
+            text=ev.quote,
+            proposed_by=resolve_party(draft.by, parties),
+            outcome=draft.outcome,
+            evidence=[ev],
+        )
+        for draft, ev in demands
+    ]
 
     # Nothing grounded at all means no agreement: say so rather than keep invented fields.
     empty = not articles and not conditions and not parties
@@ -174,16 +200,16 @@ def extract(text: str, provider: Provider) -> Extraction:
         parties=parties,
         articles=articles,
         conditions=conditions,
-        prompts=[*passes.prompts, dissent_prompt.ref, stance_prompt.ref],
+        prompts=[*passes.prompts, dissent_prompt.ref, stance_prompt.ref, demand_prompt.ref],
         stats=passes.stats,
         dropped=dropped,
     )
 
 
 def _term_spans(
-    index: SourceIndex, quote: str, seen: set[tuple[int, int]]
+    index: SourceIndex, bounds: list[tuple[int, int]], quote: str, seen: set[tuple[int, int]]
 ) -> list[Evidence] | None:
-    """Ground a quoted term and split an enumeration into one span per term.
+    """Ground a quoted term and split it into one span per sentence and per enumerated term.
 
     Returns None when the quote is not in the source; spans already taken are left out, so
     a term quoted twice is one item.
@@ -192,7 +218,12 @@ def _term_spans(
     if ev is None:
         return None
     found: list[Evidence] = []
-    for start, end in split_enumeration(index.source, ev.start, ev.end):
+    pieces = [
+        piece
+        for a, b in split_across_sentences(index.source, ev.start, ev.end, bounds)
+        for piece in split_enumeration(index.source, a, b)
+    ]
+    for start, end in pieces:
         if (start, end) in seen or end <= start:
             continue
         seen.add((start, end))

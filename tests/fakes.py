@@ -66,6 +66,7 @@ SEED_ACTORS = {
 }
 SEED_STANCE = {"sentence": 1, "stance": "accepts"}
 NO_DISSENT = {"actor": None, "actor_type": "other"}
+NO_DEMAND = {"demand": None, "by": "", "outcome": "unclear"}
 
 
 def completion(
@@ -114,6 +115,7 @@ class FakeChatServer:
                 "ConditionsDraft": SEED_CONDITIONS,
                 "ActorsDraft": SEED_ACTORS,
                 "DissentDraft": NO_DISSENT,
+                "DemandDraft": NO_DEMAND,
                 "StanceDraft": SEED_STANCE,
             }
         )

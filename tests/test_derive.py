@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.derive import article_number, categories_for, supported_date
+from summarizer.derive import (
+    article_number,
+    categories_for,
+    echoes_a_term,
+    split_across_sentences,
+    supported_date,
+)
+from summarizer.segment import split_sentences
 
 
 @pytest.mark.parametrize(
@@ -56,3 +63,43 @@ def test_numbers_from_an_earlier_sentence_are_not_article_numbers():
     src = "The deal was signed on March 15. The talks ended and they agreed: fighters leave."
     q = "fighters leave"
     assert article_number(src, src.index(q), src.index(q) + len(q)) is None
+
+
+def test_a_span_over_several_sentences_is_cut_per_sentence_and_fragments_dropped():
+    source = (
+        "Statements came from both governments. The first provides for a ceasefire from "
+        "midnight. The second obliges both sides to withdraw their troops."
+    )
+    sentences = split_sentences(source)
+    bounds = [(s.start, s.end) for s in sentences]
+    start = source.index("governments")
+    pieces = split_across_sentences(source, start, source.index(" to withdraw"), bounds)
+    assert [source[a:b] for a, b in pieces] == [
+        "The first provides for a ceasefire from midnight.",
+        "The second obliges both sides",
+    ]
+
+
+def test_a_span_inside_one_sentence_is_kept_whole_however_short():
+    source = "They agreed on a ceasefire. Talks go on."
+    bounds = [(s.start, s.end) for s in split_sentences(source)]
+    start = source.index("ceasefire")
+    assert split_across_sentences(source, start, start + 9, bounds) == [(start, start + 9)]
+
+
+def test_a_condition_that_repeats_an_agreed_term_is_an_echo_unless_its_sentence_demands():
+    source = (
+        "The government will free 14 prisoners. "
+        "The group demanded that the army leave the ridge, and the army will leave the ridge. "
+        "The group wants a new school."
+    )
+    bounds = [(s.start, s.end) for s in split_sentences(source)]
+
+    def span(quote: str) -> tuple[int, int]:
+        start = source.index(quote)
+        return start, start + len(quote)
+
+    terms = [span("The government will free 14 prisoners"), span("army leave the ridge, and the")]
+    assert echoes_a_term(source, span("will free 14 prisoners"), terms, bounds)
+    assert not echoes_a_term(source, span("the army leave the ridge"), terms, bounds)
+    assert not echoes_a_term(source, span("a new school"), terms, bounds)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from fakes import SEED, FakeChatServer, completion, fake_provider, schema_name
+from fakes import SEED, SEED_CONDITIONS, FakeChatServer, completion, fake_provider, schema_name
 
 from summarizer import InputError, Summarizer, summarize
 from summarizer.config import Settings, resolve_settings
@@ -58,11 +58,14 @@ def test_unsupported_date_is_not_passed_through(record):
 def test_usage_and_calls_are_summed_over_every_call(record):
     prov = record.provenance
     dissent = 4  # seed sentences with a word of refusal not naming a known actor in full (cap 4)
-    assert prov.calls == prov.attempts == 3 + dissent + 3  # passes, dissent, one stance each
+    demand = 3  # seed sentences with a word of demand that no condition covers (cap 3)
+    # passes, dissent, one stance each, demand
+    assert prov.calls == prov.attempts == 3 + dissent + 3 + demand
     assert prov.usage.prompt_tokens == 100 * prov.calls
     assert prov.usage.completion_tokens == 20 * prov.calls
     assert prov.usage.total_tokens == 120 * prov.calls
-    assert [p.id for p in prov.prompts] == ["articles", "conditions", "actors", "dissent", "stance"]
+    ids = [p.id for p in prov.prompts]
+    assert ids == ["articles", "conditions", "actors", "dissent", "stance", "demand"]
     assert prov.source_sha256 and prov.schema_version == "1"
 
 
@@ -207,7 +210,9 @@ def test_dissent_sweep_asks_about_a_sentence_naming_a_known_actor_only_in_part()
         return {"actor": "Aibek Sydykov" if "Sydykov" in sentence else None, "actor_type": "other"}
 
     server = FakeChatServer()
-    server.answers["ArticlesDraft"] = {"terms": [{"quote": "Both sides will withdraw their troops"}]}
+    server.answers["ArticlesDraft"] = {
+        "terms": [{"quote": "Both sides will withdraw their troops"}]
+    }
     server.answers["ActorsDraft"] = {
         "parties": [
             {"name": n, "aliases": [], "role": "signatory", "actor_type": "state"}
@@ -218,3 +223,33 @@ def test_dissent_sweep_asks_about_a_sentence_naming_a_known_actor_only_in_part()
     server.answers["StanceDraft"] = {"sentence": 1, "stance": "rejects"}
     record = Summarizer(provider=fake_provider(server)).summarize(text)
     assert "Aibek Sydykov" in [p.name for p in record.parties]
+
+
+def test_demand_sweep_adds_a_demand_found_in_its_sentence_and_ignores_invented_ones():
+    text = (
+        "The two sides signed a truce on Monday. Both armies will stay in their positions. "
+        "The rebels demanded the release of 40 prisoners, which the army refused. "
+        "The governor said he wanted peace for the valley."
+    )
+
+    def demand(request):
+        sentence = request["messages"][1]["content"]
+        if "prisoners" in sentence:
+            return {"demand": "the release of 40 prisoners", "by": "rebels", "outcome": "rejected"}
+        return {"demand": "a referendum on independence", "by": "governor", "outcome": "pending"}
+
+    server = FakeChatServer()
+    server.answers["ArticlesDraft"] = {
+        "terms": [{"quote": "Both armies will stay in their positions"}]
+    }
+    server.answers["ConditionsDraft"] = {**SEED_CONDITIONS, "conditions": []}
+    server.answers["ActorsDraft"] = {"parties": []}
+    server.answers["DemandDraft"] = demand
+    record = Summarizer(provider=fake_provider(server)).summarize(text)
+    asked = [r for r in server.requests if schema_name(r) == "DemandDraft"]
+    assert len(asked) == 2
+    assert [(c.text, c.outcome) for c in record.conditions] == [
+        ("the release of 40 prisoners", "rejected")
+    ]
+    ev = record.conditions[0].evidence[0]
+    assert text[ev.start : ev.end] == ev.quote
