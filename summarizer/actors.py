@@ -172,6 +172,51 @@ def _stance(
     return result.value.stance, evidence, result.stats
 
 
+# A person's name followed by one of these and another party's name speaks for that party:
+# "Sultan Yusuf Dahab of the Tama-Kuri", "Colonel Hnatyuk, who represents the army".
+_LINK = re.compile(r"\b(?:of|for|represents|representing|from)\s+(?:the\s+)?", re.IGNORECASE)
+_LINK_WINDOW = 80
+
+
+def fold_spokespeople(parties: list[Party], source: str) -> list[Party]:
+    """Fold a party that the text ties to another party with the same stance into its aliases.
+
+    A small model lists a leader or envoy beside the group they speak for ("Sultan Yusuf
+    Dahab of the Tama-Kuri"), which makes one actor two parties. Only a party whose stance is
+    the same is folded: a delegate who rejects what their group accepted stays a party.
+    """
+    kept = list(parties)
+    for person in parties:
+        for group in kept:
+            if group is person or group.stance != person.stance:
+                continue
+            if _speaks_for(source, person.name, [group.name, *group.aliases]):
+                names = [person.name, *person.aliases]
+                known = {_key(n) for n in [group.name, *group.aliases]}
+                extra = [n for n in names if _key(n) not in known]
+                kept[kept.index(group)] = group.model_copy(
+                    update={"aliases": [*group.aliases, *extra]}
+                )
+                kept.remove(person)
+                break
+    return kept
+
+
+def _speaks_for(source: str, name: str, group_names: list[str]) -> bool:
+    """Whether the text writes ``name`` followed closely by "of/for/represents" a group name."""
+    at = source.find(name)
+    while at >= 0:
+        # The tie must be in the same clause: a list ("X and Y of the Z") ties only its last name.
+        after = source[at + len(name) : at + len(name) + _LINK_WINDOW]
+        window = re.split(r"[.;\n]|\band\b", after)[0]
+        for link in _LINK.finditer(window):
+            following = " ".join(window[link.end() :].split()[:2])
+            if following and mentions(following, group_names):
+                return True
+        at = source.find(name, at + 1)
+    return False
+
+
 def resolve_party(name: str, parties: list[Party]) -> str | None:
     """The canonical name of the party a free-text proposer refers to, else the text itself."""
     wanted = name.strip()

@@ -19,9 +19,11 @@ from summarizer.segment import Sentence
 DEMAND_MAX_TOKENS = 120
 #: Sentences asked about per document, first in document order.
 DEMAND_SENTENCES = 3
+# Not "calls for": reports use it for what an agreement provides ("the 2015 package called
+# for ..."), which would bring older agreements' terms in as demands.
 _DEMAND = re.compile(
     r"\b(?:demand(?:s|ed|ing)?|insist(?:s|ed|ing)?|condition(?:s|ed)?|ultimatum|"
-    r"call(?:s|ed)? for|want(?:s|ed)|sought|seek(?:s|ing)?|only if|unless|on condition)\b",
+    r"want(?:s|ed)|sought|seek(?:s|ing)?|only if|unless|on condition)\b",
     re.IGNORECASE,
 )
 

@@ -251,6 +251,32 @@ def split_across_sentences(
     return [(a, b) for a, b in inside if _words_in(source[a:b]) >= _MIN_PIECE_WORDS]
 
 
+def join_touching(
+    spans: list[tuple[int, int]], source: str, bounds: list[tuple[int, int]]
+) -> list[tuple[int, int, int]]:
+    """Join spans that overlap or touch inside one sentence; each joined span is one term.
+
+    A small model sometimes cuts one clause into two quotes ("will hand over the citizens of
+    the other" / "country it detained") or quotes overlapping pieces of it. Spans that overlap,
+    or that only white space separates, and that lie in the same sentence are joined.
+
+    Returns:
+        (index of the group's first span, start, end) per joined span, in order of first
+        appearance.
+    """
+    joined: list[tuple[int, int, int]] = []
+    for i, (start, end) in enumerate(spans):
+        for g, (first, a, b) in enumerate(joined):
+            gap = source[b:start] if b <= start else source[end:a] if end <= a else ""
+            lo, hi = min(a, start), max(b, end)
+            if not gap.strip() and any(x <= lo and hi <= y for x, y in bounds):
+                joined[g] = (first, lo, hi)
+                break
+        else:
+            joined.append((i, start, end))
+    return joined
+
+
 # Words that mark a sentence as reporting a demand, offer or refusal in negotiation.
 _DEMAND_WORDS = re.compile(
     r"\b(?:demand\w*|condition\w*|insist\w*|call(?:s|ed|ing)? for|want\w*|sought|seek\w*|"

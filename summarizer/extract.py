@@ -18,22 +18,37 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from summarizer.actors import decide_stances, find_dissenters, merge_actors, resolve_party
+from summarizer.actors import (
+    decide_stances,
+    find_dissenters,
+    fold_spokespeople,
+    merge_actors,
+    resolve_party,
+)
 from summarizer.demands import demand_sentences, find_demands
 from summarizer.derive import (
     article_number,
     categories_for,
     echoes_a_term,
+    join_touching,
     split_across_sentences,
     split_enumeration,
     supported_date,
 )
-from summarizer.drafts import ActorsDraft, ArticlesDraft, ConditionsDraft
+from summarizer.drafts import ActorsDraft, ArticlesDraft, ConditionDraft, ConditionsDraft
 from summarizer.errors import InputError
 from summarizer.ground import SourceIndex
 from summarizer.prompt import load_prompt
 from summarizer.providers import CallStats, Provider
-from summarizer.schema import Agreement, Article, Condition, Evidence, Party, PromptRef
+from summarizer.schema import (
+    Agreement,
+    Alignment,
+    Article,
+    Condition,
+    Evidence,
+    Party,
+    PromptRef,
+)
 from summarizer.segment import split_sentences
 
 #: The prompt templates the pipeline uses, in call order.
@@ -123,20 +138,21 @@ def extract(text: str, provider: Provider) -> Extraction:
     sentences = split_sentences(text)
     bounds = [(s.start, s.end) for s in sentences]
     dropped = 0
-    articles: list[Article] = []
+    term_evidence: list[Evidence] = []
     seen: set[tuple[int, int]] = set()
     for term in drafted_articles.terms:
         spans = _term_spans(index, bounds, term.quote, seen)
         dropped += spans is None
-        articles += [
-            Article(
-                number=article_number(text, ev.start, ev.end),
-                text=ev.quote,
-                categories=categories_for(ev.quote),
-                evidence=[ev],
-            )
-            for ev in spans or []
-        ]
+        term_evidence += spans or []
+    articles = [
+        Article(
+            number=article_number(text, ev.start, ev.end),
+            text=ev.quote,
+            categories=categories_for(ev.quote),
+            evidence=[ev],
+        )
+        for ev in _joined(text, bounds, term_evidence)
+    ]
 
     label = drafted.name or "an agreement"
     actors = merge_actors(drafted_actors.parties, text)
@@ -146,28 +162,30 @@ def extract(text: str, provider: Provider) -> Extraction:
     actors = merge_actors([*actors, *extra], text)
     parties, unnamed, cost = decide_stances(provider, stance_prompt, sentences, actors, label)
     passes.stats.add(cost)
+    parties = fold_spokespeople(parties, text)
     dropped += unnamed
 
-    conditions: list[Condition] = []
-    seen = set()
     term_spans = [(a.evidence[0].start, a.evidence[0].end) for a in articles]
+    demanded: list[tuple[ConditionDraft, Evidence]] = []
+    seen = set()
     for cond in drafted.conditions:
         spans = _term_spans(index, bounds, cond.quote, seen)
         dropped += spans is None
-        spans = [
-            ev
+        demanded += [
+            (cond, ev)
             for ev in spans or []
             if not echoes_a_term(text, (ev.start, ev.end), term_spans, bounds)
         ]
-        conditions += [
-            Condition(
-                text=ev.quote,
-                proposed_by=resolve_party(cond.by, parties),
-                outcome=cond.outcome,
-                evidence=[ev],
-            )
-            for ev in spans
-        ]
+    joined = join_touching([(ev.start, ev.end) for _, ev in demanded], text, bounds)
+    conditions = [
+        Condition(
+            text=text[start:end],
+            proposed_by=resolve_party(demanded[first][0].by, parties),
+            outcome=demanded[first][0].outcome,
+            evidence=[_evidence(text, start, end, demanded[first][1].alignment)],
+        )
+        for first, start, end in joined
+    ]
 
     demand_prompt = load_prompt("demand")
     covered = [(c.evidence[0].start, c.evidence[0].end) for c in conditions]
@@ -204,6 +222,19 @@ def extract(text: str, provider: Provider) -> Extraction:
         stats=passes.stats,
         dropped=dropped,
     )
+
+
+def _evidence(source: str, start: int, end: int, alignment: Alignment) -> Evidence:
+    return Evidence(quote=source[start:end], start=start, end=end, alignment=alignment)
+
+
+def _joined(source: str, bounds: list[tuple[int, int]], found: list[Evidence]) -> list[Evidence]:
+    """The evidence with touching spans of one sentence joined (see ``join_touching``)."""
+    spans = [(ev.start, ev.end) for ev in found]
+    return [
+        _evidence(source, start, end, found[first].alignment)
+        for first, start, end in join_touching(spans, source, bounds)
+    ]
 
 
 def _term_spans(

@@ -6,6 +6,7 @@ from summarizer.derive import (
     article_number,
     categories_for,
     echoes_a_term,
+    join_touching,
     split_across_sentences,
     supported_date,
 )
@@ -103,3 +104,30 @@ def test_a_condition_that_repeats_an_agreed_term_is_an_echo_unless_its_sentence_
     assert echoes_a_term(source, span("will free 14 prisoners"), terms, bounds)
     assert not echoes_a_term(source, span("the army leave the ridge"), terms, bounds)
     assert not echoes_a_term(source, span("a new school"), terms, bounds)
+
+
+def test_pieces_of_one_clause_are_joined_but_not_across_sentences_or_words():
+    source = (
+        "Each side will hand over the citizens of the other country it detained. "
+        "Troops withdraw, and mines are cleared."
+    )
+    bounds = [(s.start, s.end) for s in split_sentences(source)]
+
+    def span(quote: str) -> tuple[int, int]:
+        start = source.index(quote)
+        return start, start + len(quote)
+
+    spans = [
+        span("hand over the citizens of the other"),
+        span("Troops withdraw"),
+        span("country it detained"),
+        span("of the other country"),
+        span("mines are cleared"),
+        span("detained."),
+    ]
+    joined = [(first, source[a:b]) for first, a, b in join_touching(spans, source, bounds)]
+    assert joined == [
+        (0, "hand over the citizens of the other country it detained."),
+        (1, "Troops withdraw"),
+        (4, "mines are cleared"),
+    ]

@@ -253,3 +253,41 @@ def test_demand_sweep_adds_a_demand_found_in_its_sentence_and_ignores_invented_o
     ]
     ev = record.conditions[0].evidence[0]
     assert text[ev.start : ev.end] == ev.quote
+
+
+def _party(name: str, stance: str, aliases: list[str] | None = None):
+    from summarizer.schema import Evidence, Party
+
+    ev = Evidence(quote="x", start=0, end=1, alignment="exact")
+    return Party(
+        name=name,
+        aliases=aliases or [],
+        role="signatory",
+        actor_type="other",
+        stance=stance,
+        evidence=[ev],
+    )
+
+
+def test_a_spokesperson_with_the_same_stance_is_folded_into_the_group():
+    from summarizer.actors import fold_spokespeople
+
+    text = (
+        "Leaders of the Tama-Kuri farmers signed the deal. Sultan Yusuf Dahab of the Tama-Kuri "
+        "spoke of the land. Colonel Ivan Petrov, who represents the Northern Army, rejected it. "
+        "The talks included Ali Hassan and Omar Said of the Tama-Kuri."
+    )
+    parties = [
+        _party("Tama-Kuri farmers", "accepts"),
+        _party("Sultan Yusuf Dahab", "accepts"),
+        _party("Northern Army", "accepts"),
+        _party("Colonel Ivan Petrov", "rejects"),
+        _party("Ali Hassan", "accepts"),
+    ]
+    folded = {p.name: p.aliases for p in fold_spokespeople(parties, text)}
+    assert folded == {
+        "Tama-Kuri farmers": ["Sultan Yusuf Dahab"],
+        "Northern Army": [],
+        "Colonel Ivan Petrov": [],
+        "Ali Hassan": [],
+    }
