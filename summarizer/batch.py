@@ -265,24 +265,38 @@ def _last_byte(path: Path) -> bytes:
         return f.read(1)
 
 
-def _key(record: object) -> tuple[str, ...] | None:
-    """What makes a record reusable: source, provider, model (name and file), prompts, schema."""
+#: What makes a record reusable: its source, provider, model (name and file) and schema, and
+#: the prompts it was made with.
+RecordKey = tuple[tuple[str, ...], frozenset[str]]
+
+
+def _key(record: object) -> RecordKey | None:
+    """The key of a record: (source, provider, model, model file, schema), prompt hashes."""
     try:
         prov = record["provenance"]  # type: ignore[index]
-        prompts = ",".join(str(p["sha256"]) for p in prov["prompts"])
-        return (
+        prompts = frozenset(str(p["sha256"]) for p in prov["prompts"])
+        core = (
             str(prov["source_sha256"]),
             str(prov["provider"]),
             str(prov["model"]),
             str(prov.get("model_sha256") or ""),
-            prompts,
             str(prov["schema_version"]),
         )
+        return core, prompts
     except (TypeError, KeyError):
         return None
 
 
-def _done_in_file(path: Path) -> tuple[str, ...] | None:
+def _reusable(key: RecordKey | None, wanted: RecordKey) -> bool:
+    """Whether a record with ``key`` is what this run would make.
+
+    Its prompts need only be among this run's: a report with no agreement stops after the
+    first prompt, and its record stays valid while that prompt is unchanged.
+    """
+    return key is not None and key[0] == wanted[0] and bool(key[1]) and key[1] <= wanted[1]
+
+
+def _done_in_file(path: Path) -> RecordKey | None:
     """Key of a finished record file, or None when missing or unreadable."""
     try:
         return _key(json.loads(path.read_text(encoding="utf-8")))
@@ -290,9 +304,9 @@ def _done_in_file(path: Path) -> tuple[str, ...] | None:
         return None
 
 
-def _done_in_jsonl(path: Path) -> set[tuple[str, ...]]:
+def _done_in_jsonl(path: Path) -> list[RecordKey]:
     """Keys of every record already in a JSON Lines file."""
-    keys: set[tuple[str, ...]] = set()
+    keys: list[RecordKey] = []
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError:
@@ -303,7 +317,7 @@ def _done_in_jsonl(path: Path) -> set[tuple[str, ...]]:
         except ValueError:
             continue
         if key is not None:
-            keys.add(key)
+            keys.append(key)
     return keys
 
 
@@ -324,24 +338,24 @@ class _Run:
         self.report = report
         self.emit = emit
         info = summarizer.provider.info
-        prompts = ",".join(load_prompt(p).ref.sha256 for p in PROMPT_IDS)
-        self.run_key = (info.name, info.model, info.model_sha256 or "", prompts, SCHEMA_VERSION)
+        self.prompts = frozenset(load_prompt(p).ref.sha256 for p in PROMPT_IDS)
+        self.run_key = (info.name, info.model, info.model_sha256 or "", SCHEMA_VERSION)
         self.pending: list[tuple[Document, str]] = []
         self.ready: dict[int, SummaryResult] = {}
         self.jsonl_done = (
-            _done_in_jsonl(options.jsonl) if options.jsonl and not options.force else set()
+            _done_in_jsonl(options.jsonl) if options.jsonl and not options.force else []
         )
 
     def is_done(self, document: Document, text: str) -> bool:
         """True when every requested output already holds this text's record from this model."""
         if self.options.force or not (self.options.out_dir or self.options.jsonl):
             return False
-        key = (sha256_text(text), *self.run_key)
+        wanted = ((sha256_text(text), *self.run_key), self.prompts)
         if self.options.out_dir is not None:
             json_path, _ = output_paths(document, self.options.out_dir)
-            if _done_in_file(json_path) != key:
+            if not _reusable(_done_in_file(json_path), wanted):
                 return False
-        return self.options.jsonl is None or key in self.jsonl_done
+        return self.options.jsonl is None or any(_reusable(k, wanted) for k in self.jsonl_done)
 
     def summarize(self, document: Document, text: str) -> Outcome:
         """Summarize one document; per-document failures become a failed outcome."""

@@ -277,6 +277,31 @@ def join_touching(
     return joined
 
 
+# Words without which a sentence does not report an agreement or a proposal.
+_AGREEMENT_WORDS = re.compile(
+    r"\b(?:agree\w*|deal|accord|truce|cease-?fire|armistice|protocol|pact|treaty|arrangement|"
+    r"settlement|reconciliation|memorandum|offer\w*|propos\w*|plan|demand\w*|conditions|"
+    r"terms|ultimatum)\b",
+    re.IGNORECASE,
+)
+
+
+def reports_an_agreement(
+    source: str, span: tuple[int, int] | None, bounds: list[tuple[int, int]]
+) -> bool:
+    """Whether the sentence the model cited as reporting the agreement can bear that claim.
+
+    A small model asked whether a report describes an agreement says yes to fighting news
+    too, and quotes any sentence. The claim stands only when the quote was found in the
+    source (``span``) and its sentence speaks of an agreement, a proposal or demands.
+    """
+    if span is None:
+        return False
+    start, end = span
+    sentence = " ".join(source[a:b] for a, b in bounds if min(end, b) > max(start, a))
+    return _AGREEMENT_WORDS.search(sentence or source[start:end]) is not None
+
+
 # Words that mark a sentence as reporting a demand, offer or refusal in negotiation.
 _DEMAND_WORDS = re.compile(
     r"\b(?:demand\w*|condition\w*|insist\w*|call(?:s|ed|ing)? for|want\w*|sought|seek\w*|"
