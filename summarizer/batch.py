@@ -290,10 +290,10 @@ def _key(record: object) -> RecordKey | None:
 def _reusable(key: RecordKey | None, wanted: RecordKey) -> bool:
     """Whether a record with ``key`` is what this run would make.
 
-    Its prompts need only be among this run's: a report with no agreement stops after the
-    first prompt, and its record stays valid while that prompt is unchanged.
+    Its prompts need only be among this run's: a report with no word of agreement is given
+    its empty record without any prompt, and that record stays valid whatever the prompts.
     """
-    return key is not None and key[0] == wanted[0] and bool(key[1]) and key[1] <= wanted[1]
+    return key is not None and key[0] == wanted[0] and key[1] <= wanted[1]
 
 
 def _done_in_file(path: Path) -> RecordKey | None:

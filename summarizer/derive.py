@@ -277,29 +277,24 @@ def join_touching(
     return joined
 
 
-# Words without which a sentence does not report an agreement or a proposal.
+# Words without which a report describes no agreement and no proposal.
 _AGREEMENT_WORDS = re.compile(
     r"\b(?:agree\w*|deal|accord|truce|cease-?fire|armistice|protocol|pact|treaty|arrangement|"
     r"settlement|reconciliation|memorandum|offer\w*|propos\w*|plan|demand\w*|conditions|"
-    r"terms|ultimatum)\b",
+    r"ultimatum|sign(?:s|ed|ing)|signatur\w*)\b",
     re.IGNORECASE,
 )
 
 
-def reports_an_agreement(
-    source: str, span: tuple[int, int] | None, bounds: list[tuple[int, int]]
-) -> bool:
-    """Whether the sentence the model cited as reporting the agreement can bear that claim.
+def speaks_of_an_agreement(source: str) -> bool:
+    """Whether a report uses any word of agreement, proposal or demand at all.
 
-    A small model asked whether a report describes an agreement says yes to fighting news
-    too, and quotes any sentence. The claim stands only when the quote was found in the
-    source (``span``) and its sentence speaks of an agreement, a proposal or demands.
+    A small model asked for terms finds some in fighting news too, and asked whether there
+    is an agreement it says yes (or, as often, no to a real one). A report that never
+    writes "agreed", "deal", "truce", "signed", "offer", "demand" and the like describes no
+    agreement, and the system gives it an empty record without asking the model.
     """
-    if span is None:
-        return False
-    start, end = span
-    sentence = " ".join(source[a:b] for a, b in bounds if min(end, b) > max(start, a))
-    return _AGREEMENT_WORDS.search(sentence or source[start:end]) is not None
+    return _AGREEMENT_WORDS.search(source) is not None
 
 
 # Words that mark a sentence as reporting a demand, offer or refusal in negotiation.

@@ -39,14 +39,6 @@ class TermDraft(_Draft):
     )
 
 
-class ReportedDraft(_Draft):
-    """Pass 2: the sentence that reports the agreement or proposal, or null."""
-
-    quote: str | None = Field(
-        max_length=QUOTE_CHARS * 2, description="The sentence, copied exactly, or null."
-    )
-
-
 class ConditionDraft(_Draft):
     """One demand put forward in negotiation."""
 

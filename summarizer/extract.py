@@ -1,16 +1,15 @@
 """The extraction pipeline: passes over the document, then grounding and assembly.
 
-First the model must cite the sentence that reports the agreement or proposal (``reported``);
-when it cannot, or the sentence does not speak of one, the record is empty and nothing else is
-asked. Then three passes read the report: ``articles`` (the agreed terms as verbatim quotes,
-one per term), ``conditions`` (demands put forward, and the agreement fields) and ``actors``.
-Asking for each in its own focused pass is what makes a small model list every term instead of
-merging them. The first call reads the report from scratch; the others reuse its cached prompt
-prefix (system message + report), which is identical on every run, so results still repeat
-exactly. Then ``actors`` finds refusing actors the passes missed and decides each actor's
-stance, and ``demands`` asks about sentences that report a demand no condition covers. The
-system aligns every quote to the source, splits enumerations, drops what it cannot find, and
-derives numbers, categories and the date.
+A report that never uses a word of agreement, proposal or demand gets an empty record without
+a model call. Otherwise three passes read the report: ``articles`` (the agreed terms as
+verbatim quotes, one per term), ``conditions`` (demands put forward, and the agreement fields)
+and ``actors``. Asking for each in its own focused pass is what makes a small model list every
+term instead of merging them. The first pass reads the report from scratch; the others reuse
+its cached prompt prefix (system message + report), which is identical on every run, so
+results still repeat exactly. Then ``actors`` finds refusing actors the passes missed and
+decides each actor's stance, and ``demands`` asks about sentences that report a demand no
+condition covers. The system aligns every quote to the source, splits enumerations, drops what
+it cannot find, and derives numbers, categories and the date.
 """
 
 from __future__ import annotations
@@ -33,7 +32,7 @@ from summarizer.derive import (
     categories_for,
     echoes_a_term,
     join_touching,
-    reports_an_agreement,
+    speaks_of_an_agreement,
     split_across_sentences,
     split_enumeration,
     supported_date,
@@ -43,7 +42,6 @@ from summarizer.drafts import (
     ArticlesDraft,
     ConditionDraft,
     ConditionsDraft,
-    ReportedDraft,
 )
 from summarizer.errors import InputError
 from summarizer.ground import SourceIndex
@@ -61,14 +59,13 @@ from summarizer.schema import (
 from summarizer.segment import split_sentences
 
 #: The prompt templates the pipeline uses, in call order.
-PROMPT_IDS = ("reported", "articles", "conditions", "actors", "dissent", "stance", "demand")
+PROMPT_IDS = ("articles", "conditions", "actors", "dissent", "stance", "demand")
 #: Generation caps per pass, above the most the schema's list and string caps allow (about
 #: 4 characters a token plus indentation), so the grammar always closes the answer before the
 #: cap cuts it off: a model that repeats itself costs time, never the document.
 ARTICLES_MAX_TOKENS = 1800
 CONDITIONS_MAX_TOKENS = 1800
 ACTORS_MAX_TOKENS = 2200
-REPORTED_MAX_TOKENS = 240
 #: Tokens reserved in the context for instructions and the answer.
 _RESERVED_TOKENS = 2200
 #: A conservative characters-per-token figure for English news text.
@@ -143,13 +140,7 @@ def extract(text: str, provider: Provider) -> Extraction:
     index = SourceIndex(text)
     sentences = split_sentences(text)
     bounds = [(s.start, s.end) for s in sentences]
-    # A report with no agreement must give an empty record, but a small model finds "terms"
-    # in fighting news too; it must cite the sentence that reports the agreement, and the
-    # system checks that the sentence can bear it before anything else is asked.
-    cited = passes.ask("reported", ReportedDraft, REPORTED_MAX_TOKENS).quote
-    found = index.align(cited) if cited and cited.strip() else None
-    span = (found.start, found.end) if found is not None else None
-    if not reports_an_agreement(text, span, bounds):
+    if not speaks_of_an_agreement(text):
         return _no_agreement(passes)
     drafted_articles = passes.ask("articles", ArticlesDraft, ARTICLES_MAX_TOKENS)
     drafted = passes.ask("conditions", ConditionsDraft, CONDITIONS_MAX_TOKENS)

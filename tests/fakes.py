@@ -64,10 +64,6 @@ SEED_ACTORS = {
         {"name": "Atlantis Navy", "aliases": [], "role": "other", "actor_type": "other"},
     ]
 }
-SEED_REPORTED = {
-    "quote": "However, Awdeh continued negotiations and reached an agreement in Busra al-Sham "
-    "with 13 articles."
-}
 SEED_STANCE = {"sentence": 1, "stance": "accepts"}
 NO_DISSENT = {"actor": None, "actor_type": "other"}
 NO_DEMAND = {"demand": None, "by": "", "outcome": "unclear"}
@@ -116,7 +112,6 @@ class FakeChatServer:
             if answers is not None
             else {
                 "ArticlesDraft": SEED_ARTICLES,
-                "ReportedDraft": SEED_REPORTED,
                 "ConditionsDraft": SEED_CONDITIONS,
                 "ActorsDraft": SEED_ACTORS,
                 "DissentDraft": NO_DISSENT,

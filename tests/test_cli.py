@@ -318,7 +318,7 @@ def test_one_bad_file_among_good_ones_exits_1(tmp_path: Path, server: FakeChatSe
 def test_a_failed_extraction_does_not_stop_the_batch(
     tmp_path: Path, server: FakeChatServer
 ) -> None:
-    folder = reports(tmp_path / "in", **{"a.txt": "GARBLE. Talks.", "b.txt": SEED_TEXT})
+    folder = reports(tmp_path / "in", **{"a.txt": "GARBLE. The truce holds.", "b.txt": SEED_TEXT})
     normal = server.handle_chat_completions
 
     def answer(request: dict[str, Any]) -> dict[str, Any]:
@@ -419,7 +419,7 @@ def test_embedded_runs_one_document_at_a_time(tmp_path: Path, server: FakeChatSe
 def test_ctrl_c_stops_cleanly_and_keeps_finished_outputs(
     tmp_path: Path, server: FakeChatServer
 ) -> None:
-    folder = reports(tmp_path / "in", **{"a.txt": SEED_TEXT, "b.txt": "STOP HERE. Talks."})
+    folder = reports(tmp_path / "in", **{"a.txt": SEED_TEXT, "b.txt": "STOP HERE. A truce."})
 
     def answer(request: dict[str, Any]) -> dict[str, Any]:
         if "STOP HERE" in json.dumps(request):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from summarizer.derive import (
@@ -88,17 +90,25 @@ def test_a_span_inside_one_sentence_is_kept_whole_however_short():
     assert split_across_sentences(source, start, start + 9, bounds) == [(start, start + 9)]
 
 
+def _bounds_and_span(
+    source: str,
+) -> tuple[list[tuple[int, int]], Callable[[str], tuple[int, int]]]:
+    """The sentence bounds of ``source``, and a function giving a quote's span in it."""
+
+    def span(quote: str) -> tuple[int, int]:
+        start = source.index(quote)
+        return start, start + len(quote)
+
+    return [(s.start, s.end) for s in split_sentences(source)], span
+
+
 def test_a_condition_that_repeats_an_agreed_term_is_an_echo_unless_its_sentence_demands():
     source = (
         "The government will free 14 prisoners. "
         "The group demanded that the army leave the ridge, and the army will leave the ridge. "
         "The group wants a new school."
     )
-    bounds = [(s.start, s.end) for s in split_sentences(source)]
-
-    def span(quote: str) -> tuple[int, int]:
-        start = source.index(quote)
-        return start, start + len(quote)
+    bounds, span = _bounds_and_span(source)
 
     terms = [span("The government will free 14 prisoners"), span("army leave the ridge, and the")]
     assert echoes_a_term(source, span("will free 14 prisoners"), terms, bounds)
@@ -111,11 +121,7 @@ def test_pieces_of_one_clause_are_joined_but_not_across_sentences_or_words():
         "Each side will hand over the citizens of the other country it detained. "
         "Troops withdraw, and mines are cleared."
     )
-    bounds = [(s.start, s.end) for s in split_sentences(source)]
-
-    def span(quote: str) -> tuple[int, int]:
-        start = source.index(quote)
-        return start, start + len(quote)
+    bounds, span = _bounds_and_span(source)
 
     spans = [
         span("hand over the citizens of the other"),

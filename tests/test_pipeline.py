@@ -59,13 +59,13 @@ def test_usage_and_calls_are_summed_over_every_call(record):
     prov = record.provenance
     dissent = 4  # seed sentences with a word of refusal not naming a known actor in full (cap 4)
     demand = 3  # seed sentences with a word of demand that no condition covers (cap 3)
-    # reported, passes, dissent, one stance each, demand
-    assert prov.calls == prov.attempts == 1 + 3 + dissent + 3 + demand
+    # passes, dissent, one stance each, demand
+    assert prov.calls == prov.attempts == 3 + dissent + 3 + demand
     assert prov.usage.prompt_tokens == 100 * prov.calls
     assert prov.usage.completion_tokens == 20 * prov.calls
     assert prov.usage.total_tokens == 120 * prov.calls
     ids = [p.id for p in prov.prompts]
-    assert ids == ["reported", "articles", "conditions", "actors", "dissent", "stance", "demand"]
+    assert ids == ["articles", "conditions", "actors", "dissent", "stance", "demand"]
     assert prov.source_sha256 and prov.schema_version == "1"
 
 
@@ -96,7 +96,6 @@ def test_no_agreement_gives_an_honest_empty_record():
     }
     server = FakeChatServer(
         {
-            "ReportedDraft": {"quote": "No deal was reached."},
             "ArticlesDraft": {"terms": []},
             "ConditionsDraft": empty_terms,
             "ActorsDraft": {"parties": []},
@@ -221,7 +220,6 @@ def test_dissent_sweep_asks_about_a_sentence_naming_a_known_actor_only_in_part()
             for n in ("Kyrgyzstan", "Tajikistan")
         ]
     }
-    server.answers["ReportedDraft"] = {"quote": "Kyrgyzstan and Tajikistan signed a ceasefire"}
     server.answers["DissentDraft"] = dissent
     server.answers["StanceDraft"] = {"sentence": 1, "stance": "rejects"}
     record = Summarizer(provider=fake_provider(server)).summarize(text)
@@ -247,7 +245,6 @@ def test_demand_sweep_adds_a_demand_found_in_its_sentence_and_ignores_invented_o
     }
     server.answers["ConditionsDraft"] = {**SEED_CONDITIONS, "conditions": []}
     server.answers["ActorsDraft"] = {"parties": []}
-    server.answers["ReportedDraft"] = {"quote": "The two sides signed a truce on Monday."}
     server.answers["DemandDraft"] = demand
     record = Summarizer(provider=fake_provider(server)).summarize(text)
     asked = [r for r in server.requests if schema_name(r) == "DemandDraft"]
@@ -297,23 +294,14 @@ def test_a_spokesperson_with_the_same_stance_is_folded_into_the_group():
     }
 
 
-@pytest.mark.parametrize(
-    "cited",
-    [
-        None,
-        "Heavy fighting entered a fourth day.",  # in the text, but reports no agreement
-        "The two sides signed a truce.",  # speaks of one, but the text does not contain it
-    ],
-)
-def test_a_report_whose_cited_sentence_cannot_bear_an_agreement_gives_an_empty_record(cited):
+def test_a_report_with_no_word_of_agreement_gives_an_empty_record_without_a_call():
     text = (
         "Heavy fighting entered a fourth day. The army said it had seized two trucks. "
         "Talks planned for this month were postponed. Fighters will hold the town."
     )
     server = FakeChatServer()
-    server.answers["ReportedDraft"] = {"quote": cited}
     record = Summarizer(provider=fake_provider(server)).summarize(text)
     assert (record.articles, record.conditions, record.parties) == ([], [], [])
     assert record.agreement.status == "unclear" and record.agreement.date is None
-    assert [schema_name(r) for r in server.requests] == ["ReportedDraft"]
-    assert [p.id for p in record.provenance.prompts] == ["reported"]
+    assert server.requests == []
+    assert record.provenance.calls == 0 and record.provenance.prompts == []
