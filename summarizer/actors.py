@@ -187,16 +187,13 @@ def fold_spokespeople(parties: list[Party], source: str) -> list[Party]:
     """
     kept = list(parties)
     for person in parties:
-        for group in kept:
+        for i, group in enumerate(kept):
             if group is person or group.stance != person.stance:
                 continue
             if _speaks_for(source, person.name, [group.name, *group.aliases]):
-                names = [person.name, *person.aliases]
                 known = {_key(n) for n in [group.name, *group.aliases]}
-                extra = [n for n in names if _key(n) not in known]
-                kept[kept.index(group)] = group.model_copy(
-                    update={"aliases": [*group.aliases, *extra]}
-                )
+                extra = [n for n in [person.name, *person.aliases] if _key(n) not in known]
+                kept[i] = group.model_copy(update={"aliases": [*group.aliases, *extra]})
                 kept.remove(person)
                 break
     return kept

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from summarizer.derive import overlaps
 from summarizer.drafts import DemandDraft
 from summarizer.ground import SourceIndex
 from summarizer.prompt import PromptTemplate
@@ -35,7 +36,7 @@ def demand_sentences(
     return [
         s
         for s in sentences
-        if _DEMAND.search(s.text) and not any(min(s.end, b) > max(s.start, a) for a, b in covered)
+        if _DEMAND.search(s.text) and not any(overlaps((s.start, s.end), c) for c in covered)
     ][:limit]
 
 

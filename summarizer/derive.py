@@ -232,6 +232,11 @@ def split_enumeration(source: str, start: int, end: int) -> list[tuple[int, int]
     return [_trim_lead_in(source, s, e) for s, e in merged]
 
 
+def overlaps(span: tuple[int, int], other: tuple[int, int]) -> bool:
+    """Whether two (start, end) spans share at least one character."""
+    return min(span[1], other[1]) > max(span[0], other[0])
+
+
 def split_across_sentences(
     source: str, start: int, end: int, bounds: list[tuple[int, int]]
 ) -> list[tuple[int, int]]:
@@ -245,7 +250,7 @@ def split_across_sentences(
     Args:
         bounds: (start, end) of every sentence of the source, in order.
     """
-    inside = [(max(start, a), min(end, b)) for a, b in bounds if min(end, b) > max(start, a)]
+    inside = [(max(start, a), min(end, b)) for a, b in bounds if overlaps((start, end), (a, b))]
     if len(inside) <= 1:
         return [(start, end)]
     return [(a, b) for a, b in inside if _words_in(source[a:b]) >= _MIN_PIECE_WORDS]
@@ -324,10 +329,9 @@ def echoes_a_term(
         term_spans: the (start, end) of every article.
         bounds: (start, end) of every sentence of the source.
     """
-    start, end = span
-    if not any(min(end, b) > max(start, a) for a, b in term_spans):
+    if not any(overlaps(span, term) for term in term_spans):
         return False
-    sentence = " ".join(source[a:b] for a, b in bounds if min(end, b) > max(start, a))
+    sentence = " ".join(source[a:b] for a, b in bounds if overlaps(span, (a, b)))
     return _DEMAND_WORDS.search(sentence) is None
 
 

@@ -137,11 +137,11 @@ def extract(text: str, provider: Provider) -> Extraction:
     """
     check_fits(text, provider.info.context_tokens)
     passes = _Passes(provider, text)
+    if not speaks_of_an_agreement(text):
+        return _no_agreement(passes)
     index = SourceIndex(text)
     sentences = split_sentences(text)
     bounds = [(s.start, s.end) for s in sentences]
-    if not speaks_of_an_agreement(text):
-        return _no_agreement(passes)
     drafted_articles = passes.ask("articles", ArticlesDraft, ARTICLES_MAX_TOKENS)
     drafted = passes.ask("conditions", ConditionsDraft, CONDITIONS_MAX_TOKENS)
     drafted_actors = passes.ask("actors", ActorsDraft, ACTORS_MAX_TOKENS)
@@ -160,7 +160,7 @@ def extract(text: str, provider: Provider) -> Extraction:
             categories=categories_for(ev.quote),
             evidence=[ev],
         )
-        for ev in _joined(text, bounds, term_evidence)
+        for _, ev in _joined(text, bounds, term_evidence)
     ]
 
     label = drafted.name or "an agreement"
@@ -185,15 +185,14 @@ def extract(text: str, provider: Provider) -> Extraction:
             for ev in spans or []
             if not echoes_a_term(text, (ev.start, ev.end), term_spans, bounds)
         ]
-    joined = join_touching([(ev.start, ev.end) for _, ev in demanded], text, bounds)
     conditions = [
         Condition(
-            text=text[start:end],
+            text=ev.quote,
             proposed_by=resolve_party(demanded[first][0].by, parties),
             outcome=demanded[first][0].outcome,
-            evidence=[_evidence(text, start, end, demanded[first][1].alignment)],
+            evidence=[ev],
         )
-        for first, start, end in joined
+        for first, ev in _joined(text, bounds, [ev for _, ev in demanded])
     ]
 
     demand_prompt = load_prompt("demand")
@@ -213,14 +212,18 @@ def extract(text: str, provider: Provider) -> Extraction:
 
     # Nothing grounded at all means no agreement: say so rather than keep invented fields.
     empty = not articles and not conditions and not parties
-    agreement = Agreement(
-        name=None if empty else drafted.name,
-        date=None if empty else supported_date(drafted.date, text),
-        location=None if empty else drafted.location,
-        status="unclear" if empty else drafted.status,
-        stage=None if empty else drafted.stage,
-        agreement_type=None if empty else drafted.agreement_type,
-        summary=None,
+    agreement = (
+        _empty_agreement()
+        if empty
+        else Agreement(
+            name=drafted.name,
+            date=supported_date(drafted.date, text),
+            location=drafted.location,
+            status=drafted.status,
+            stage=drafted.stage,
+            agreement_type=drafted.agreement_type,
+            summary=None,
+        )
     )
     return Extraction(
         agreement=agreement,
@@ -236,15 +239,7 @@ def extract(text: str, provider: Provider) -> Extraction:
 def _no_agreement(passes: _Passes) -> Extraction:
     """The honest record of a report that describes no agreement or proposal."""
     return Extraction(
-        agreement=Agreement(
-            name=None,
-            date=None,
-            location=None,
-            status="unclear",
-            stage=None,
-            agreement_type=None,
-            summary=None,
-        ),
+        agreement=_empty_agreement(),
         parties=[],
         articles=[],
         conditions=[],
@@ -253,15 +248,33 @@ def _no_agreement(passes: _Passes) -> Extraction:
     )
 
 
+def _empty_agreement() -> Agreement:
+    """The agreement fields of a record that found no agreement: nothing is claimed."""
+    return Agreement(
+        name=None,
+        date=None,
+        location=None,
+        status="unclear",
+        stage=None,
+        agreement_type=None,
+        summary=None,
+    )
+
+
 def _evidence(source: str, start: int, end: int, alignment: Alignment) -> Evidence:
     return Evidence(quote=source[start:end], start=start, end=end, alignment=alignment)
 
 
-def _joined(source: str, bounds: list[tuple[int, int]], found: list[Evidence]) -> list[Evidence]:
-    """The evidence with touching spans of one sentence joined (see ``join_touching``)."""
+def _joined(
+    source: str, bounds: list[tuple[int, int]], found: list[Evidence]
+) -> list[tuple[int, Evidence]]:
+    """The evidence with touching spans of one sentence joined (see ``join_touching``).
+
+    Each joined span comes with the index in ``found`` of the first piece it was joined from.
+    """
     spans = [(ev.start, ev.end) for ev in found]
     return [
-        _evidence(source, start, end, found[first].alignment)
+        (first, _evidence(source, start, end, found[first].alignment))
         for first, start, end in join_touching(spans, source, bounds)
     ]
 
@@ -287,6 +300,5 @@ def _term_spans(
         if (start, end) in seen or end <= start:
             continue
         seen.add((start, end))
-        quote_text = index.source[start:end]
-        found.append(Evidence(quote=quote_text, start=start, end=end, alignment=ev.alignment))
+        found.append(_evidence(index.source, start, end, ev.alignment))
     return found
