@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from summarizer.derive import overlaps
+from summarizer.derive import demand_clause, overlaps
 from summarizer.drafts import DemandDraft
 from summarizer.ground import SourceIndex
 from summarizer.prompt import PromptTemplate
@@ -24,7 +24,8 @@ DEMAND_SENTENCES = 3
 # for ..."), which would bring older agreements' terms in as demands.
 _DEMAND = re.compile(
     r"\b(?:demand(?:s|ed|ing)?|insist(?:s|ed|ing)?|condition(?:s|ed)?|ultimatum|"
-    r"want(?:s|ed)|sought|seek(?:s|ing)?|only if|unless|on condition)\b",
+    r"want(?:s|ed)|sought|seek(?:s|ing)?|only if|unless|on condition|"
+    r"provided(?! for)|as long as|trying to (?:secure|obtain|get))\b",
     re.IGNORECASE,
 )
 
@@ -40,6 +41,18 @@ def demand_sentences(
     ][:limit]
 
 
+# Share of the model's words for a demand that must stand in the sentence for the answer to
+# count as the sentence's demand reworded, not one the model made up.
+_REWORDED_SHARE = 0.8
+
+
+def _reworded(demand: str, sentence: str) -> bool:
+    """Whether nearly every word of the model's demand is a word of the sentence."""
+    words = re.findall(r"\w+", demand.casefold())
+    present = set(re.findall(r"\w+", sentence.casefold()))
+    return bool(words) and sum(w in present for w in words) >= _REWORDED_SHARE * len(words)
+
+
 def find_demands(
     provider: Provider,
     prompt: PromptTemplate,
@@ -49,7 +62,9 @@ def find_demands(
     """Ask, for each sentence given, which demand it reports; keep answers found in it.
 
     Returns each demand the model named with its evidence (offsets in the whole source), and
-    the cost. A demand whose words cannot be found in its own sentence is left out.
+    the cost. When the model's words for the demand are the sentence's words reworded, the
+    evidence is the sentence's own demand clause (see ``demand_clause``); a demand made up of
+    other words is left out.
     """
     stats = CallStats()
     found: list[tuple[DemandDraft, Evidence]] = []
@@ -60,8 +75,16 @@ def find_demands(
         )
         stats.add(result.stats)
         demand = (result.value.demand or "").strip()
-        ev = SourceIndex(sentence.text).align(demand) if demand else None
-        if ev is not None:
-            start, end = sentence.start + ev.start, sentence.start + ev.end
-            found.append((result.value, ev.model_copy(update={"start": start, "end": end})))
+        if not demand or demand.casefold() == "null":
+            continue
+        ev = SourceIndex(sentence.text).align(demand)
+        if ev is None and _reworded(demand, sentence.text):
+            # The model found the demand but dropped or reordered words; the sentence has a
+            # word of demand, so the words after it are the demand, in the source's words.
+            a, b = demand_clause(sentence.text, 0, len(sentence.text))
+            ev = Evidence(quote=sentence.text[a:b], start=a, end=b, alignment="exact")
+        if ev is None:
+            continue
+        start, end = sentence.start + ev.start, sentence.start + ev.end
+        found.append((result.value, ev.model_copy(update={"start": start, "end": end})))
     return found, stats

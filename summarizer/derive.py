@@ -302,37 +302,72 @@ def speaks_of_an_agreement(source: str) -> bool:
     return _AGREEMENT_WORDS.search(source) is not None
 
 
-# Words that mark a sentence as reporting a demand, offer or refusal in negotiation.
+# Words that mark a sentence as reporting a demand, offer, refusal or a condition attached to
+# an acceptance ("only if", "provided", "as long as") in negotiation.
 _DEMAND_WORDS = re.compile(
     r"\b(?:demand\w*|condition\w*|insist\w*|call(?:s|ed|ing)? for|want\w*|sought|seek\w*|"
     r"offer\w*|ultimat\w*|propos\w*|request\w*|ask\w*|press(?:es|ed|ing)? for|refus\w*|"
-    r"reject\w*)\b",
+    r"reject\w*|only if|provided(?! for)|as long as|unless|"
+    r"trying to (?:secure|obtain|get))\b",
     re.IGNORECASE,
 )
 
 
-def echoes_a_term(
-    source: str,
-    span: tuple[int, int],
-    term_spans: list[tuple[int, int]],
-    bounds: list[tuple[int, int]],
-) -> bool:
-    """Whether a condition's span is an agreed term quoted again rather than a demand.
+# The words after which a reported demand's content begins: "demanded that <content>".
+_DEMAND_CUE = re.compile(
+    r"\b(?:demand(?:s|ed)?(?: that)?|insist(?:s|ed)?(?: that| on)?|want(?:s|ed)?|sought|"
+    r"asked for|only if|provided(?: that)?(?! for)|as long as|on condition that|unless)"
+    r"\s+[\u201c\"\u2018']?",
+    re.IGNORECASE,
+)
 
-    A small model asked for demands often copies the agreed terms. A condition that shares
-    its words with an article is kept only when its sentence speaks of a demand, offer or
-    refusal ("demanded that ...", "wanted ..."): a demand that was written into the deal is
-    both, and stays both.
+
+_AFTER_THE_DEMAND = re.compile(r"(?:from|since|during|in|at|on|for|by|of)\b", re.IGNORECASE)
+
+
+def demand_clause(source: str, start: int, end: int) -> tuple[int, int]:
+    """Narrow a condition's span to the demand itself, after the words that report it.
+
+    "The leadership also wanted the repair window extended to ten days" states the demand
+    "the repair window extended to ten days"; the record's condition is that demand, and
+    cutting the reporting words first keeps the commas of "Their envoy, X, said ..." from
+    being read as a list. A span with no such word, or with fewer than three words after
+    the last one, comes back unchanged.
+    """
+    text = source[start:end]
+    cues = list(_DEMAND_CUE.finditer(text))
+    if not cues:
+        return start, end
+    after = text[cues[-1].end() :]
+    # A quoted demand ends where the quotation closes.
+    closing = re.search(r"[”\"]", after)
+    if closing and _words_in(after[: closing.start()]) >= 3:
+        after = after[: closing.start()]
+    # "a committee the elders had demanded from the first day": the demand came before.
+    if _words_in(after) < 3 or _AFTER_THE_DEMAND.match(after):
+        return start, end
+    new_start = start + cues[-1].end()
+    end = new_start + len(after)
+    while end > new_start and source[end - 1] in "\u201d\"\u2019'.,;: ":
+        end -= 1
+    return new_start, end
+
+
+def reads_as_demand(source: str, span: tuple[int, int], bounds: list[tuple[int, int]]) -> bool:
+    """Whether the sentence of a condition's span speaks of a demand, offer or refusal.
+
+    A small model asked for demands also copies agreed terms, reactions and background
+    ("Blood has a price, and the price has been agreed"). A demand is reported as one:
+    "demanded that ...", "wanted ...", "will hold fire only if ...". A condition whose
+    sentence has no such word is dropped; a demand that was written into the deal is both a
+    condition and an article, and stays both.
 
     Args:
         span: the condition's (start, end).
-        term_spans: the (start, end) of every article.
         bounds: (start, end) of every sentence of the source.
     """
-    if not any(overlaps(span, term) for term in term_spans):
-        return False
     sentence = " ".join(source[a:b] for a, b in bounds if overlaps(span, (a, b)))
-    return _DEMAND_WORDS.search(sentence) is None
+    return _DEMAND_WORDS.search(sentence) is not None
 
 
 def _trim_lead_in(source: str, start: int, end: int) -> tuple[int, int]:

@@ -30,8 +30,10 @@ from summarizer.demands import demand_sentences, find_demands
 from summarizer.derive import (
     article_number,
     categories_for,
-    echoes_a_term,
+    demand_clause,
     join_touching,
+    overlaps,
+    reads_as_demand,
     speaks_of_an_agreement,
     split_across_sentences,
     split_enumeration,
@@ -174,18 +176,29 @@ def extract(text: str, provider: Provider) -> Extraction:
     parties = fold_spokespeople(parties, text)
     dropped += unnamed
 
-    term_spans = [(a.evidence[0].start, a.evidence[0].end) for a in articles]
+    # An offer nobody has agreed to has no agreed terms: what the articles pass found are the
+    # terms put forward, by the proposer, and still open.
+    offered: list[Condition] = []
+    if drafted.status == "proposed":
+        proposer = next((p.name for p in parties if p.role == "proposer"), None)
+        offered = [
+            Condition(text=a.text, proposed_by=proposer, outcome="pending", evidence=a.evidence)
+            for a in articles
+        ]
+        articles = []
+    offered_spans = [(c.evidence[0].start, c.evidence[0].end) for c in offered]
     demanded: list[tuple[ConditionDraft, Evidence]] = []
     seen = set()
     for cond in drafted.conditions:
-        spans = _term_spans(index, bounds, cond.quote, seen)
+        spans = _term_spans(index, bounds, cond.quote, seen, demand=True)
         dropped += spans is None
         demanded += [
             (cond, ev)
             for ev in spans or []
-            if not echoes_a_term(text, (ev.start, ev.end), term_spans, bounds)
+            if reads_as_demand(text, (ev.start, ev.end), bounds)
+            and not any(overlaps((ev.start, ev.end), o) for o in offered_spans)
         ]
-    conditions = [
+    conditions = offered + [
         Condition(
             text=ev.quote,
             proposed_by=resolve_party(demanded[first][0].by, parties),
@@ -280,22 +293,28 @@ def _joined(
 
 
 def _term_spans(
-    index: SourceIndex, bounds: list[tuple[int, int]], quote: str, seen: set[tuple[int, int]]
+    index: SourceIndex,
+    bounds: list[tuple[int, int]],
+    quote: str,
+    seen: set[tuple[int, int]],
+    *,
+    demand: bool = False,
 ) -> list[Evidence] | None:
     """Ground a quoted term and split it into one span per sentence and per enumerated term.
 
-    Returns None when the quote is not in the source; spans already taken are left out, so
-    a term quoted twice is one item.
+    With ``demand``, each sentence's piece is first narrowed to the demand after the words
+    that report it (see ``demand_clause``). Returns None when the quote is not in the
+    source; spans already taken are left out, so a term quoted twice is one item.
     """
     ev = index.align(quote)
     if ev is None:
         return None
     found: list[Evidence] = []
-    pieces = [
-        piece
-        for a, b in split_across_sentences(index.source, ev.start, ev.end, bounds)
-        for piece in split_enumeration(index.source, a, b)
-    ]
+    source = index.source
+    sentence_pieces = split_across_sentences(source, ev.start, ev.end, bounds)
+    if demand:
+        sentence_pieces = [demand_clause(source, a, b) for a, b in sentence_pieces]
+    pieces = [piece for a, b in sentence_pieces for piece in split_enumeration(source, a, b)]
     for start, end in pieces:
         if (start, end) in seen or end <= start:
             continue

@@ -59,8 +59,8 @@ def test_usage_and_calls_are_summed_over_every_call(record):
     prov = record.provenance
     dissent = 4  # seed sentences with a word of refusal not naming a known actor in full (cap 4)
     demand = 3  # seed sentences with a word of demand that no condition covers (cap 3)
-    # passes, dissent, one stance each, demand
-    assert prov.calls == prov.attempts == 3 + dissent + 3 + demand
+    # passes, dissent, one stance each but the guarantor's, demand
+    assert prov.calls == prov.attempts == 3 + dissent + 2 + demand
     assert prov.usage.prompt_tokens == 100 * prov.calls
     assert prov.usage.completion_tokens == 20 * prov.calls
     assert prov.usage.total_tokens == 120 * prov.calls
@@ -71,7 +71,7 @@ def test_usage_and_calls_are_summed_over_every_call(record):
 
 def test_stance_choice_is_constrained_to_the_sentences_shown(server, record):
     stance_requests = [r for r in server.requests if schema_name(r) == "StanceDraft"]
-    assert len(stance_requests) == 3
+    assert len(stance_requests) == 2
     for request in stance_requests:
         schema = request["response_format"]["json_schema"]["schema"]
         choices = schema["properties"]["sentence"]["enum"]
@@ -82,6 +82,39 @@ def test_stance_choice_is_constrained_to_the_sentences_shown(server, record):
 def test_stance_evidence_is_the_chosen_sentence(record):
     zoubi = next(p for p in record.parties if p.name == "Bashar al-Zoubi")
     assert "Zoubi" in zoubi.evidence[0].quote or "Bashar" in zoubi.evidence[0].quote
+
+
+def test_a_guarantor_accepts_without_a_stance_call(server, record):
+    russia = next(p for p in record.parties if p.name == "Russian army")
+    assert (russia.role, russia.stance) == ("guarantor", "accepts")
+    assert TEXT[russia.evidence[0].start : russia.evidence[0].end] == russia.evidence[0].quote
+    asked = [r for r in server.requests if schema_name(r) == "StanceDraft"]
+    assert asked
+    assert not any("stance of Russian army" in r["messages"][1]["content"] for r in asked)
+
+
+def test_the_terms_of_a_proposal_never_agreed_are_pending_conditions_of_its_proposer():
+    actors = {
+        "parties": [
+            {"name": "Syrian government", "aliases": [], "role": "proposer", "actor_type": "state"}
+        ]
+    }
+    proposed = {**SEED_CONDITIONS, "status": "proposed"}
+    server = FakeChatServer(
+        {
+            **FakeChatServer().answers,
+            "ConditionsDraft": proposed,
+            "ActorsDraft": actors,
+        }
+    )
+    record = Summarizer(provider=fake_provider(server)).summarize(TEXT)
+    assert record.articles == []
+    offered = [c for c in record.conditions if c.outcome == "pending"]
+    assert [c.text for c in offered][:2] == [
+        "handing over heavy weapons as of Sunday",
+        "civilians return to the towns where there is no army",
+    ]
+    assert {c.proposed_by for c in offered} == {"Syrian government"}
 
 
 def test_no_agreement_gives_an_honest_empty_record():
@@ -226,17 +259,24 @@ def test_dissent_sweep_asks_about_a_sentence_naming_a_known_actor_only_in_part()
     assert "Aibek Sydykov" in [p.name for p in record.parties]
 
 
-def test_demand_sweep_adds_a_demand_found_in_its_sentence_and_ignores_invented_ones():
+def test_demand_sweep_keeps_found_and_reworded_demands_and_ignores_invented_ones():
     text = (
         "The two sides signed a truce on Monday. Both armies will stay in their positions. "
         "The rebels demanded the release of 40 prisoners, which the army refused. "
-        "The governor said he wanted peace for the valley."
+        "The governor said he wanted peace for the valley. "
+        "The mayor, speaking on radio, said the town would comply only if “the checkpoints go”."
     )
 
     def demand(request):
         sentence = request["messages"][1]["content"]
         if "prisoners" in sentence:
             return {"demand": "the release of 40 prisoners", "by": "rebels", "outcome": "rejected"}
+        if "mayor" in sentence:  # reworded: words of the sentence, but not as written
+            return {
+                "demand": "mayor said comply if checkpoints go",
+                "by": "mayor",
+                "outcome": "pending",
+            }
         return {"demand": "a referendum on independence", "by": "governor", "outcome": "pending"}
 
     server = FakeChatServer()
@@ -248,12 +288,14 @@ def test_demand_sweep_adds_a_demand_found_in_its_sentence_and_ignores_invented_o
     server.answers["DemandDraft"] = demand
     record = Summarizer(provider=fake_provider(server)).summarize(text)
     asked = [r for r in server.requests if schema_name(r) == "DemandDraft"]
-    assert len(asked) == 2
+    assert len(asked) == 3
     assert [(c.text, c.outcome) for c in record.conditions] == [
-        ("the release of 40 prisoners", "rejected")
+        ("the release of 40 prisoners", "rejected"),
+        ("the checkpoints go", "pending"),
     ]
-    ev = record.conditions[0].evidence[0]
-    assert text[ev.start : ev.end] == ev.quote
+    for condition in record.conditions:
+        ev = condition.evidence[0]
+        assert text[ev.start : ev.end] == ev.quote
 
 
 def _party(name: str, stance: str, aliases: list[str] | None = None):

@@ -35,7 +35,7 @@ def test_undefined_variable_is_an_error():
 
 
 def test_ref_carries_id_version_and_hash():
-    ref = load_prompt("stance").ref
+    ref = load_prompt("stance", version="1").ref
     assert (ref.id, ref.version, len(ref.sha256)) == ("stance", "1", 64)
 
 
