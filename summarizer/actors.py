@@ -148,6 +148,19 @@ def decide_stances(
                 provider, prompt, draft.name, draft.aliases, shown, agreement_label
             )
             stats.add(step)
+            others = [n for d in drafts if d is not draft for n in (d.name, *d.aliases)]
+            said = next(
+                (
+                    s
+                    for s in shown
+                    if _accepts_on_condition(s.text, [draft.name, *draft.aliases], others)
+                ),
+                None,
+            )
+            if stance in ("accepts", "unclear") and said is not None:
+                # The small model reads "will abide by it provided ..." as acceptance; the
+                # wording is the definition of a conditional stance, so the system decides.
+                stance, evidence = "conditional", _sentence_evidence(said)
         parties.append(
             Party(
                 name=draft.name,
@@ -159,6 +172,26 @@ def decide_stances(
             )
         )
     return parties, dropped, stats
+
+
+# Words that attach a condition to an acceptance.
+_ON_CONDITION = re.compile(
+    r"\b(?:only if|provided(?: that)?(?! for)|as long as|so long as|on condition)\b", re.IGNORECASE
+)
+
+
+def _accepts_on_condition(sentence: str, names: list[str], others: list[str]) -> bool:
+    """Whether the sentence has the actor, and no other actor, before words of condition.
+
+    "Liwa Ahl al-Ard would honour every article as long as the detainees are freed": the
+    actor named before "as long as" is the one setting the condition. When another actor is
+    named there too, who sets it is unclear, and the model's stance stands.
+    """
+    cue = _ON_CONDITION.search(sentence)
+    if cue is None:
+        return False
+    before = sentence[: cue.start()]
+    return mentions(before, names) > 0 and not mentions(before, others)
 
 
 def _stance(

@@ -87,6 +87,58 @@ def article_number(source: str, start: int, end: int) -> str | None:
     return None
 
 
+_ORDINALS = (
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+)
+# A sentence that opens with a numbered provision: "Article 2 obliges ...", "Under Article 5
+# the government will ...", "The first provides for ...", "Under the fourth, each side ...".
+_NUMBERED_TERM = re.compile(
+    r"(?:(?P<under>Under\s+)(?:the\s+)?|The\s+)?"
+    r"(?:(?:Article|Point|Clause|Paragraph|Section|Item)\s+(?P<digits>\d{1,2})\b|"
+    r"(?P<ordinal>" + "|".join(_ORDINALS) + r")\b(?:\s+(?:article|point|clause))?)"
+    r"(?:\s+of\s+the\s+\w+)?"
+    r"(?P<verb>\s+(?:provides(?:\s+for|\s+that)?|obliges|sets\s+up|creates|establishes|"
+    r"allows|grants|declares|states(?:\s+that)?|requires|guarantees|commits|calls\s+for|"
+    r"stipulates(?:\s+that)?|bans|forbids))?[,:]?\s+",
+    re.IGNORECASE,
+)
+
+
+def numbered_terms(source: str, bounds: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """The terms a report states one by one under their own numbers, as (number, start, end).
+
+    A report that walks through an agreement's numbered articles ("Article 1 declares a
+    ceasefire ... Article 2 obliges the brigade to ...") states every term itself; the system
+    takes each sentence that opens with a numbered provision and a verb of providing (or
+    "Under Article 5, ...") as one term, the clause after those words, up to the sentence's
+    end or the next numbered provision. A small model asked for the terms lists some of them
+    and stops. Fewer than two such sentences is not a list, and nothing is returned.
+    """
+    found: list[tuple[str, int, int]] = []
+    for start, end in bounds:
+        m = _NUMBERED_TERM.match(source, start, end)
+        if m is None or not (m.group("verb") or m.group("under")):
+            continue
+        ordinal = m.group("ordinal")
+        number = m.group("digits") or str(_ORDINALS.index(ordinal.casefold()) + 1)
+        stop = end
+        while stop > m.end() and source[stop - 1] in ".;:, ":
+            stop -= 1
+        found.append((number, m.end(), stop))
+    return found if len(found) >= 2 else []
+
+
 def supported_date(value: str | None, source: str) -> str | None:
     """Keep as much of an ISO date as the source states; drop the rest.
 
@@ -358,16 +410,21 @@ def reads_as_demand(source: str, span: tuple[int, int], bounds: list[tuple[int, 
 
     A small model asked for demands also copies agreed terms, reactions and background
     ("Blood has a price, and the price has been agreed"). A demand is reported as one:
-    "demanded that ...", "wanted ...", "will hold fire only if ...". A condition whose
-    sentence has no such word is dropped; a demand that was written into the deal is both a
-    condition and an article, and stays both.
+    "demanded that ...", "wanted ...", "will hold fire only if ...". A list of demands may
+    run on into the next sentence ("Its conditions include ... The terms also cover ..."),
+    so the sentence before counts too. A condition with no such word in either is dropped;
+    a demand that was written into the deal is both a condition and an article, and stays
+    both.
 
     Args:
         span: the condition's (start, end).
         bounds: (start, end) of every sentence of the source.
     """
-    sentence = " ".join(source[a:b] for a, b in bounds if overlaps(span, (a, b)))
-    return _DEMAND_WORDS.search(sentence) is not None
+    touched = [i for i, (a, b) in enumerate(bounds) if overlaps(span, (a, b))]
+    if not touched:
+        return False
+    read = bounds[max(touched[0] - 1, 0) : touched[-1] + 1]
+    return any(_DEMAND_WORDS.search(source[a:b]) for a, b in read)
 
 
 def _trim_lead_in(source: str, start: int, end: int) -> tuple[int, int]:

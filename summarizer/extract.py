@@ -32,6 +32,7 @@ from summarizer.derive import (
     categories_for,
     demand_clause,
     join_touching,
+    numbered_terms,
     overlaps,
     reads_as_demand,
     speaks_of_an_agreement,
@@ -155,7 +156,23 @@ def extract(text: str, provider: Provider) -> Extraction:
         spans = _term_spans(index, bounds, term.quote, seen)
         dropped += spans is None
         term_evidence += spans or []
+    # Terms the report states under their own numbers are taken whole by the system; the
+    # model's quotes add the terms stated elsewhere.
+    numbered = numbered_terms(text, bounds)
+    term_evidence = [
+        ev
+        for ev in term_evidence
+        if not any(overlaps((ev.start, ev.end), (a, b)) for _, a, b in numbered)
+    ]
     articles = [
+        Article(
+            number=number,
+            text=text[start:end],
+            categories=categories_for(text[start:end]),
+            evidence=[_evidence(text, start, end, "exact")],
+        )
+        for number, start, end in numbered
+    ] + [
         Article(
             number=article_number(text, ev.start, ev.end),
             text=ev.quote,
@@ -164,6 +181,7 @@ def extract(text: str, provider: Provider) -> Extraction:
         )
         for _, ev in _joined(text, bounds, term_evidence)
     ]
+    articles.sort(key=lambda a: a.evidence[0].start)
 
     label = drafted.name or "an agreement"
     actors = merge_actors(drafted_actors.parties, text)

@@ -9,6 +9,7 @@ from summarizer.derive import (
     categories_for,
     demand_clause,
     join_touching,
+    numbered_terms,
     reads_as_demand,
     split_across_sentences,
     supported_date,
@@ -106,18 +107,20 @@ def _bounds_and_span(
 def test_a_condition_is_kept_only_when_its_sentence_reports_a_demand():
     source = (
         "The government will free 14 prisoners. "
+        "The 2015 accord provided for a joint committee. "
+        "Blood has a price, and the price has been agreed. "
         "The group demanded that the army leave the ridge. "
         "The militia will hold fire only if monitors stay. "
-        "Blood has a price, and the price has been agreed. "
-        "The 2015 accord provided for a joint committee."
+        "Their conditions include a new school. The terms also cover a clinic."
     )
     bounds, span = _bounds_and_span(source)
 
     assert reads_as_demand(source, span("the army leave the ridge"), bounds)
     assert reads_as_demand(source, span("monitors stay"), bounds)
     assert not reads_as_demand(source, span("will free 14 prisoners"), bounds)
-    assert not reads_as_demand(source, span("the price has been agreed"), bounds)
     assert not reads_as_demand(source, span("a joint committee"), bounds)
+    assert not reads_as_demand(source, span("the price has been agreed"), bounds)
+    assert reads_as_demand(source, span("a clinic"), bounds)
 
 
 def test_pieces_of_one_clause_are_joined_but_not_across_sentences_or_words():
@@ -165,3 +168,25 @@ def test_pieces_of_one_clause_are_joined_but_not_across_sentences_or_words():
 def test_a_condition_is_narrowed_to_the_demand_after_its_reporting_words(sentence, expected):
     start, end = demand_clause(sentence, 0, len(sentence))
     assert sentence[start:end] == expected
+
+
+def test_terms_stated_under_their_own_numbers_are_found_whole():
+    source = (
+        "The deal has four points. Article 1 declares a ceasefire from noon. "
+        "Article 2 obliges the brigade to hand over its weapons; a committee checks. "
+        "Under the third, each side frees its prisoners. "
+        "The first joint patrol took place on Monday."
+    )
+    bounds = [(s.start, s.end) for s in split_sentences(source)]
+    found = [(n, source[a:b]) for n, a, b in numbered_terms(source, bounds)]
+    assert found == [
+        ("1", "a ceasefire from noon"),
+        ("2", "the brigade to hand over its weapons; a committee checks"),
+        ("3", "each side frees its prisoners"),
+    ]
+
+
+def test_a_single_numbered_mention_is_not_a_list_of_terms():
+    source = "Article 5 of the old accord provides for elections. The truce holds."
+    bounds = [(s.start, s.end) for s in split_sentences(source)]
+    assert numbered_terms(source, bounds) == []

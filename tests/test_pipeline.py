@@ -347,3 +347,27 @@ def test_a_report_with_no_word_of_agreement_gives_an_empty_record_without_a_call
     assert record.agreement.status == "unclear" and record.agreement.date is None
     assert server.requests == []
     assert record.provenance.calls == 0 and record.provenance.prompts == []
+
+
+def test_an_actor_that_accepts_only_on_a_condition_is_conditional():
+    text = (
+        "The army and the Lubiri militia signed a truce on Monday. "
+        "The army will stay in its barracks. "
+        "The Lubiri militia said it would keep the truce as long as the prisoners are freed. "
+        "The army told the Lubiri militia that the truce would hold only if it disarmed."
+    )
+    server = FakeChatServer()
+    server.answers["ArticlesDraft"] = {"terms": [{"quote": "The army will stay in its barracks"}]}
+    server.answers["ConditionsDraft"] = {**SEED_CONDITIONS, "conditions": []}
+    server.answers["ActorsDraft"] = {
+        "parties": [
+            {"name": "Lubiri militia", "aliases": [], "role": "signatory", "actor_type": "militia"},
+            {"name": "army", "aliases": [], "role": "signatory", "actor_type": "state"},
+        ]
+    }
+    record = Summarizer(provider=fake_provider(server)).summarize(text)
+    stances = {p.name: p.stance for p in record.parties}
+    # the militia names no one else before "as long as"; the army's sentence names both
+    assert stances == {"Lubiri militia": "conditional", "army": "accepts"}
+    militia = next(p for p in record.parties if p.name == "Lubiri militia")
+    assert "as long as" in militia.evidence[0].quote
