@@ -230,7 +230,8 @@ def fold_spokespeople(parties: list[Party], source: str) -> list[Party]:
     """Fold a party that the text ties to another party with the same stance into its aliases.
 
     A small model lists a leader or envoy beside the group they speak for ("Sultan Yusuf
-    Dahab of the Tama-Kuri"), which makes one actor two parties. Only a party whose stance is
+    Dahab of the Tama-Kuri", "the faction headed by Ahmed al-Awdeh"), which makes one actor
+    two parties. Only a party whose stance is
     the same is folded: a delegate who rejects what their group accepted stays a party.
     """
     kept = list(parties)
@@ -238,7 +239,10 @@ def fold_spokespeople(parties: list[Party], source: str) -> list[Party]:
         for i, group in enumerate(kept):
             if group is person or group.stance != person.stance:
                 continue
-            if _speaks_for(source, person.name, [group.name, *group.aliases]):
+            group_names = [group.name, *group.aliases]
+            if _speaks_for(source, person.name, group_names) or _led_by(
+                source, group_names, [person.name, *person.aliases]
+            ):
                 known = {_key(n) for n in [group.name, *group.aliases]}
                 extra = [n for n in [person.name, *person.aliases] if _key(n) not in known]
                 kept[i] = group.model_copy(update={"aliases": [*group.aliases, *extra]})
@@ -259,6 +263,26 @@ def _speaks_for(source: str, name: str, group_names: list[str]) -> bool:
             if following and mentions(following, group_names):
                 return True
         at = source.find(name, at + 1)
+    return False
+
+
+# A group's name followed by one of these and a person's name is led by that person:
+# "the Shabab al-Sunna faction headed by Ahmed al-Awdeh".
+_LED_BY = re.compile(r"\b(?:headed|led|commanded|chaired)\s+by\s+", re.IGNORECASE)
+
+
+def _led_by(source: str, group_names: list[str], person_names: list[str]) -> bool:
+    """Whether the text writes a group name followed closely by "headed/led by" the person."""
+    for name in group_names:
+        at = source.find(name)
+        while at >= 0:
+            after = source[at + len(name) : at + len(name) + _LINK_WINDOW]
+            window = re.split(r"[.;\n]", after)[0]
+            for link in _LED_BY.finditer(window):
+                following = " ".join(window[link.end() :].split()[:3])
+                if following and mentions(following, person_names) == 2:
+                    return True
+            at = source.find(name, at + 1)
     return False
 
 

@@ -318,9 +318,12 @@ def test_a_spokesperson_with_the_same_stance_is_folded_into_the_group():
     text = (
         "Leaders of the Tama-Kuri farmers signed the deal. Sultan Yusuf Dahab of the Tama-Kuri "
         "spoke of the land. Colonel Ivan Petrov, who represents the Northern Army, rejected it. "
-        "The talks included Ali Hassan and Omar Said of the Tama-Kuri."
+        "The talks included Ali Hassan and Omar Said of the Tama-Kuri. "
+        "The Lubiri faction headed by Ahmed al-Awdeh signed too."
     )
     parties = [
+        _party("Lubiri faction", "accepts"),
+        _party("Ahmed al-Awdeh", "accepts"),
         _party("Tama-Kuri farmers", "accepts"),
         _party("Sultan Yusuf Dahab", "accepts"),
         _party("Northern Army", "accepts"),
@@ -329,6 +332,7 @@ def test_a_spokesperson_with_the_same_stance_is_folded_into_the_group():
     ]
     folded = {p.name: p.aliases for p in fold_spokespeople(parties, text)}
     assert folded == {
+        "Lubiri faction": ["Ahmed al-Awdeh"],
         "Tama-Kuri farmers": ["Sultan Yusuf Dahab"],
         "Northern Army": [],
         "Colonel Ivan Petrov": [],
