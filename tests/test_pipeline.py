@@ -59,8 +59,8 @@ def test_usage_and_calls_are_summed_over_every_call(record):
     prov = record.provenance
     dissent = 4  # seed sentences with a word of refusal not naming a known actor in full (cap 4)
     demand = 3  # seed sentences with a word of demand that no condition covers (cap 3)
-    # passes, dissent, one stance each but the guarantor's, demand
-    assert prov.calls == prov.attempts == 3 + dissent + 2 + demand
+    # passes, dissent, one stance each, demand
+    assert prov.calls == prov.attempts == 3 + dissent + 3 + demand
     assert prov.usage.prompt_tokens == 100 * prov.calls
     assert prov.usage.completion_tokens == 20 * prov.calls
     assert prov.usage.total_tokens == 120 * prov.calls
@@ -71,7 +71,7 @@ def test_usage_and_calls_are_summed_over_every_call(record):
 
 def test_stance_choice_is_constrained_to_the_sentences_shown(server, record):
     stance_requests = [r for r in server.requests if schema_name(r) == "StanceDraft"]
-    assert len(stance_requests) == 2
+    assert len(stance_requests) == 3
     for request in stance_requests:
         schema = request["response_format"]["json_schema"]["schema"]
         choices = schema["properties"]["sentence"]["enum"]
@@ -84,12 +84,18 @@ def test_stance_evidence_is_the_chosen_sentence(record):
     assert "Zoubi" in zoubi.evidence[0].quote or "Bashar" in zoubi.evidence[0].quote
 
 
-def test_a_guarantor_accepts_without_a_stance_call(server, record):
+def test_a_mediator_accepts_without_a_stance_call():
+    server = FakeChatServer()
+    actors = [dict(p) for p in server.answers["ActorsDraft"]["parties"]]
+    actors[1]["role"] = "mediator"  # the Russian army
+    server.answers["ActorsDraft"] = {"parties": actors}
+    server.answers["StanceDraft"] = {"sentence": 1, "stance": "rejects"}
+    record = Summarizer(provider=fake_provider(server)).summarize(TEXT)
     russia = next(p for p in record.parties if p.name == "Russian army")
-    assert (russia.role, russia.stance) == ("guarantor", "accepts")
+    assert (russia.role, russia.stance) == ("mediator", "accepts")
     assert TEXT[russia.evidence[0].start : russia.evidence[0].end] == russia.evidence[0].quote
     asked = [r for r in server.requests if schema_name(r) == "StanceDraft"]
-    assert asked
+    assert len(asked) == 2
     assert not any("stance of Russian army" in r["messages"][1]["content"] for r in asked)
 
 
