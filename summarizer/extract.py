@@ -9,7 +9,10 @@ its cached prompt prefix (system message + report), which is identical on every 
 results still repeat exactly. Then ``actors`` finds refusing actors the passes missed and
 decides each actor's stance, and ``demands`` asks about sentences that report a demand no
 condition covers. The system aligns every quote to the source, splits enumerations, drops what
-it cannot find, and derives numbers, categories and the date.
+it cannot find, and derives numbers, categories and the date. It also takes terms the report
+states under their own numbers itself, keeps only conditions whose sentence reports a demand
+(narrowed to the demand), and turns the terms of an offer never agreed (status "proposed")
+into pending conditions of its proposer.
 """
 
 from __future__ import annotations
