@@ -33,6 +33,27 @@ def _key(name: str) -> str:
     return " ".join(name.casefold().split()).removeprefix("the ")
 
 
+# Words that end the name of a place, not of an actor: "Marib city", "the village of X".
+_PLACE_WORD = re.compile(r"\b(?:city|town|village|district|province|region)$", re.IGNORECASE)
+# A dateline: the place names in capitals that open a report ("BISHKEK/DUSHANBE — ").
+_DATELINE = re.compile(r"\s*([^\W\d_a-z][^,\u2014\n]*?)\s*(?:,|\u2014)")
+
+
+def drop_places(drafts: list[ActorDraft], source: str) -> list[ActorDraft]:
+    """Leave out "actors" that are places: the dateline's town, or a name ending "city" etc.
+
+    A small model lists the town an agreement covers as a party ("Puerto Candelaria",
+    "Marib city"); a place neither negotiates nor takes a position, and each one would cost
+    a stance call. A capital used for its government ("Damascus") is not a place here.
+    """
+    places: set[str] = set()
+    if (m := _DATELINE.match(source)) and m.group(1).isupper():
+        places = {_key(p) for p in m.group(1).split("/")}
+    return [
+        d for d in drafts if _key(d.name) not in places and not _PLACE_WORD.search(d.name.strip())
+    ]
+
+
 def merge_actors(drafts: list[ActorDraft], source: str) -> list[ActorDraft]:
     """Clean the model's actor list: one actor is one party, every alias is in the text.
 
@@ -217,8 +238,12 @@ def _sentence_evidence(sentence: Sentence) -> Evidence:
 
 
 # A person's name followed by one of these and another party's name speaks for that party:
-# "Sultan Yusuf Dahab of the Tama-Kuri", "Colonel Hnatyuk, who represents the army".
-_LINK = re.compile(r"\b(?:of|for|represents|representing|from)\s+(?:the\s+)?", re.IGNORECASE)
+# "Sultan Yusuf Dahab of the Tama-Kuri", "Colonel Hnatyuk, who represents the army",
+# "Katrin Müller, the diplomat who heads the mission".
+_LINK = re.compile(
+    r"\b(?:of|for|represents|representing|from|heads|leads|chairs|commands)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
 _LINK_WINDOW = 80
 
 

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from summarizer.actors import (
     decide_stances,
+    drop_places,
     find_dissenters,
     fold_spokespeople,
     merge_actors,
@@ -187,7 +188,7 @@ def extract(text: str, provider: Provider) -> Extraction:
     articles.sort(key=lambda a: a.evidence[0].start)
 
     label = drafted.name or "an agreement"
-    actors = merge_actors(drafted_actors.parties, text)
+    actors = drop_places(merge_actors(drafted_actors.parties, text), text)
     dissent_prompt, stance_prompt = load_prompt("dissent"), load_prompt("stance")
     extra, cost = find_dissenters(provider, dissent_prompt, sentences, actors, label)
     passes.stats.add(cost)

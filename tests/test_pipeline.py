@@ -325,9 +325,12 @@ def test_a_spokesperson_with_the_same_stance_is_folded_into_the_group():
         "Leaders of the Tama-Kuri farmers signed the deal. Sultan Yusuf Dahab of the Tama-Kuri "
         "spoke of the land. Colonel Ivan Petrov, who represents the Northern Army, rejected it. "
         "The talks included Ali Hassan and Omar Said of the Tama-Kuri. "
-        "The Lubiri faction headed by Ahmed al-Awdeh signed too."
+        "The Lubiri faction headed by Ahmed al-Awdeh signed too. "
+        "Katrin Müller, the diplomat who heads the monitoring mission, said so."
     )
     parties = [
+        _party("Monitoring Mission", "accepts"),
+        _party("Katrin Müller", "accepts"),
         _party("Lubiri faction", "accepts"),
         _party("Ahmed al-Awdeh", "accepts"),
         _party("Tama-Kuri farmers", "accepts"),
@@ -338,6 +341,7 @@ def test_a_spokesperson_with_the_same_stance_is_folded_into_the_group():
     ]
     folded = {p.name: p.aliases for p in fold_spokespeople(parties, text)}
     assert folded == {
+        "Monitoring Mission": ["Katrin Müller"],
         "Lubiri faction": ["Ahmed al-Awdeh"],
         "Tama-Kuri farmers": ["Sultan Yusuf Dahab"],
         "Northern Army": [],
@@ -381,3 +385,18 @@ def test_an_actor_that_accepts_only_on_a_condition_is_conditional():
     assert stances == {"Lubiri militia": "conditional", "army": "accepts"}
     militia = next(p for p in record.parties if p.name == "Lubiri militia")
     assert "as long as" in militia.evidence[0].quote
+
+
+def test_places_listed_as_actors_are_left_out():
+    from summarizer.actors import drop_places
+    from summarizer.drafts import ActorDraft
+
+    text = (
+        "PUERTO CANDELARIA, Honduras — Two gangs signed a truce in the city of Puerto Candelaria."
+    )
+    names = ["Puerto Candelaria", "Marib city", "Los Vigías", "Damascus", "the village elders"]
+    drafts = [ActorDraft(name=n, aliases=[], role="other", actor_type="other") for n in names]
+    kept = [d.name for d in drop_places(drafts, text)]
+    assert kept == ["Los Vigías", "Damascus", "the village elders"]
+    # no dateline: nothing is taken for one
+    assert len(drop_places(drafts, "Two gangs signed a truce, officials said.")) == 4
