@@ -405,6 +405,10 @@ def demand_clause(source: str, start: int, end: int) -> tuple[int, int]:
     return new_start, end
 
 
+# A sentence that goes on with the list before it: "The terms also cover ...".
+_CONTINUES = re.compile(r"\b(?:also|in addition|furthermore|as well)\b", re.IGNORECASE)
+
+
 def reads_as_demand(source: str, span: tuple[int, int], bounds: list[tuple[int, int]]) -> bool:
     """Whether the sentence of a condition's span speaks of a demand, offer or refusal.
 
@@ -412,9 +416,9 @@ def reads_as_demand(source: str, span: tuple[int, int], bounds: list[tuple[int, 
     ("Blood has a price, and the price has been agreed"). A demand is reported as one:
     "demanded that ...", "wanted ...", "will hold fire only if ...". A list of demands may
     run on into the next sentence ("Its conditions include ... The terms also cover ..."),
-    so the sentence before counts too. A condition with no such word in either is dropped;
-    a demand that was written into the deal is both a condition and an article, and stays
-    both.
+    so the sentence before counts too when this one says it goes on ("also", "in
+    addition"). A condition with no such word in either is dropped; a demand that was
+    written into the deal is both a condition and an article, and stays both.
 
     Args:
         span: the condition's (start, end).
@@ -423,8 +427,11 @@ def reads_as_demand(source: str, span: tuple[int, int], bounds: list[tuple[int, 
     touched = [i for i, (a, b) in enumerate(bounds) if overlaps(span, (a, b))]
     if not touched:
         return False
-    read = bounds[max(touched[0] - 1, 0) : touched[-1] + 1]
-    return any(_DEMAND_WORDS.search(source[a:b]) for a, b in read)
+    own = [source[a:b] for a, b in bounds[touched[0] : touched[-1] + 1]]
+    if any(_DEMAND_WORDS.search(sentence) for sentence in own):
+        return True
+    before = source[slice(*bounds[touched[0] - 1])] if touched[0] > 0 else ""
+    return bool(_CONTINUES.search(own[0]) and _DEMAND_WORDS.search(before))
 
 
 def _trim_lead_in(source: str, start: int, end: int) -> tuple[int, int]:

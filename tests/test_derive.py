@@ -111,7 +111,8 @@ def test_a_condition_is_kept_only_when_its_sentence_reports_a_demand():
         "Blood has a price, and the price has been agreed. "
         "The group demanded that the army leave the ridge. "
         "The militia will hold fire only if monitors stay. "
-        "Their conditions include a new school. The terms also cover a clinic."
+        "Their conditions include a new school. The terms also cover a clinic. "
+        "The rebels wanted a bridge. The elders were less effusive."
     )
     bounds, span = _bounds_and_span(source)
 
@@ -121,6 +122,7 @@ def test_a_condition_is_kept_only_when_its_sentence_reports_a_demand():
     assert not reads_as_demand(source, span("a joint committee"), bounds)
     assert not reads_as_demand(source, span("the price has been agreed"), bounds)
     assert reads_as_demand(source, span("a clinic"), bounds)
+    assert not reads_as_demand(source, span("The elders were less effusive"), bounds)
 
 
 def test_pieces_of_one_clause_are_joined_but_not_across_sentences_or_words():
