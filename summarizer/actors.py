@@ -166,18 +166,12 @@ def decide_stances(
             )
             stats.add(step)
             others = [n for d in drafts if d is not draft for n in (d.name, *d.aliases)]
-            said = next(
-                (
-                    s
-                    for s in shown
-                    if _accepts_on_condition(s.text, [draft.name, *draft.aliases], others)
-                ),
-                None,
-            )
-            if stance in ("accepts", "unclear") and said is not None:
-                # The small model reads "will abide by it provided ..." as acceptance; the
-                # wording is the definition of a conditional stance, so the system decides.
-                stance, evidence = "conditional", _sentence_evidence(said)
+            stated = _stated_stance(shown, [draft.name, *draft.aliases], others)
+            # The small model reads "withdraws from the agreement" as rejection and "will
+            # abide by it provided ..." as acceptance; those words are the definitions of
+            # "withdrew" and "conditional", so the system decides.
+            if stated is not None and (stated[0] == "withdrew" or stance in _OPEN_TO_IT):
+                stance, evidence = stated[0], _sentence_evidence(stated[1])
         parties.append(
             Party(
                 name=draft.name,
@@ -191,24 +185,44 @@ def decide_stances(
     return parties, dropped, stats
 
 
-# Words that attach a condition to an acceptance.
+# Words that attach a condition to an acceptance, and words of walking out of an agreement.
 _ON_CONDITION = re.compile(
     r"\b(?:only if|provided(?: that)?(?! for)|as long as|so long as|on condition)\b", re.IGNORECASE
 )
+_WALKS_OUT = re.compile(
+    r"(?<!not )(?<!never )\b(?:pull(?:s|ed|ing)? out of|withdr(?:aw|aws|awing|ew|awn) from|"
+    r"walk(?:s|ed|ing)? out of|quit(?:s|ting)?)\s+(?:\S+\s+){0,3}?"
+    r"(?:deal|agreement|truce|ceasefire|talks|accord|negotiations|process)\b",
+    re.IGNORECASE,
+)
+#: Stances a stated condition overrides; a refusal or a walk-out stays what it is.
+_OPEN_TO_IT = ("accepts", "unclear")
 
 
-def _accepts_on_condition(sentence: str, names: list[str], others: list[str]) -> bool:
-    """Whether the sentence has the actor, and no other actor, before words of condition.
+def _stated_stance(
+    shown: list[Sentence], names: list[str], others: list[str]
+) -> tuple[Stance, Sentence] | None:
+    """The stance the words of a sentence state for the actor, if any, and that sentence.
 
-    "Liwa Ahl al-Ard would honour every article as long as the detainees are freed": the
-    actor named before "as long as" is the one setting the condition. When another actor is
-    named there too, who sets it is unclear, and the model's stance stands.
+    "FAL's leader said the group withdraws from the Kabwelu agreement" states "withdrew";
+    "Liwa Ahl al-Ard would honour every article as long as the detainees are freed" states
+    "conditional". The actor must be named before those words and no other actor with it:
+    when another is named there too, whose stance it is is unclear, and the model's stands.
+    A walk-out is looked for first, in every sentence, then a condition.
     """
-    cue = _ON_CONDITION.search(sentence)
-    if cue is None:
-        return False
-    before = sentence[: cue.start()]
-    return mentions(before, names) > 0 and not mentions(before, others)
+    cues: tuple[tuple[Stance, re.Pattern[str]], ...] = (
+        ("withdrew", _WALKS_OUT),
+        ("conditional", _ON_CONDITION),
+    )
+    for label, cue_words in cues:
+        for sentence in shown:
+            cue = cue_words.search(sentence.text)
+            if cue is None:
+                continue
+            before = sentence.text[: cue.start()]
+            if mentions(before, names) and not mentions(before, others):
+                return label, sentence
+    return None
 
 
 def _stance(

@@ -363,12 +363,13 @@ def test_a_report_with_no_word_of_agreement_gives_an_empty_record_without_a_call
     assert record.provenance.calls == 0 and record.provenance.prompts == []
 
 
-def test_an_actor_that_accepts_only_on_a_condition_is_conditional():
+def test_an_actor_that_accepts_only_on_a_condition_is_conditional_one_that_walks_out_withdrew():
     text = (
-        "The army and the Lubiri militia signed a truce on Monday. "
+        "The army, the Lubiri militia and the Kivu rebels signed a truce on Monday. "
         "The army will stay in its barracks. "
         "The Lubiri militia said it would keep the truce as long as the prisoners are freed. "
-        "The army told the Lubiri militia that the truce would hold only if it disarmed."
+        "The army told the Lubiri militia that the truce would hold only if it disarmed. "
+        "On Sunday the Kivu rebels said they were pulling out of the truce."
     )
     server = FakeChatServer()
     server.answers["ArticlesDraft"] = {"terms": [{"quote": "The army will stay in its barracks"}]}
@@ -377,12 +378,23 @@ def test_an_actor_that_accepts_only_on_a_condition_is_conditional():
         "parties": [
             {"name": "Lubiri militia", "aliases": [], "role": "signatory", "actor_type": "militia"},
             {"name": "army", "aliases": [], "role": "signatory", "actor_type": "state"},
+            {"name": "Kivu rebels", "aliases": [], "role": "signatory", "actor_type": "rebel"},
         ]
     }
+    server.answers["StanceDraft"] = {"sentence": 1, "stance": "rejects"}
     record = Summarizer(provider=fake_provider(server)).summarize(text)
     stances = {p.name: p.stance for p in record.parties}
-    # the militia names no one else before "as long as"; the army's sentence names both
-    assert stances == {"Lubiri militia": "conditional", "army": "accepts"}
+    # the militia names no one else before "as long as", but a refusal stays a refusal; the
+    # army's sentence names both; the rebels' walk-out overrides the model's "rejects"
+    assert stances == {"Lubiri militia": "rejects", "army": "rejects", "Kivu rebels": "withdrew"}
+    server.answers["StanceDraft"] = {"sentence": 1, "stance": "accepts"}
+    record = Summarizer(provider=fake_provider(server)).summarize(text)
+    stances = {p.name: p.stance for p in record.parties}
+    assert stances == {
+        "Lubiri militia": "conditional",
+        "army": "accepts",
+        "Kivu rebels": "withdrew",
+    }
     militia = next(p for p in record.parties if p.name == "Lubiri militia")
     assert "as long as" in militia.evidence[0].quote
 
