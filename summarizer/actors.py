@@ -266,8 +266,8 @@ def fold_spokespeople(parties: list[Party], source: str) -> list[Party]:
 
     A small model lists a leader or envoy beside the group they speak for ("Sultan Yusuf
     Dahab of the Tama-Kuri", "the faction headed by Ahmed al-Awdeh"), which makes one actor
-    two parties. Only a party whose stance is
-    the same is folded: a delegate who rejects what their group accepted stays a party.
+    two parties. Only a party whose stance is the same is folded: a delegate who rejects
+    what their group accepted stays a party.
     """
     kept = list(parties)
     for person in parties:

@@ -121,9 +121,9 @@ def numbered_terms(source: str, bounds: list[tuple[int, int]]) -> list[tuple[str
     A report that walks through an agreement's numbered articles ("Article 1 declares a
     ceasefire ... Article 2 obliges the brigade to ...") states every term itself; the system
     takes each sentence that opens with a numbered provision and a verb of providing (or
-    "Under Article 5, ...") as one term, the clause after those words, up to the sentence's
-    end or the next numbered provision. A small model asked for the terms lists some of them
-    and stops. Fewer than two such sentences is not a list, and nothing is returned.
+    "Under Article 5, ...") as one term: the clause after those words, up to the sentence's
+    end. A small model asked for the terms lists some of them and stops. Fewer than two such
+    sentences is not a list, and nothing is returned.
     """
     found: list[tuple[str, int, int]] = []
     for start, end in bounds:
@@ -383,8 +383,9 @@ def demand_clause(source: str, start: int, end: int) -> tuple[int, int]:
     "The leadership also wanted the repair window extended to ten days" states the demand
     "the repair window extended to ten days"; the record's condition is that demand, and
     cutting the reporting words first keeps the commas of "Their envoy, X, said ..." from
-    being read as a list. A span with no such word, or with fewer than three words after
-    the last one, comes back unchanged.
+    being read as a list. A quoted demand ends where its quotation closes. A span with no
+    such word, with fewer than three words after the last one, or where those words only
+    say when or from whom ("had demanded from the first day") comes back unchanged.
     """
     text = source[start:end]
     cues = list(_DEMAND_CUE.finditer(text))
@@ -392,7 +393,7 @@ def demand_clause(source: str, start: int, end: int) -> tuple[int, int]:
         return start, end
     after = text[cues[-1].end() :]
     # A quoted demand ends where the quotation closes.
-    closing = re.search(r"[”\"]", after)
+    closing = re.search(r"[\u201d\"]", after)
     if closing and _words_in(after[: closing.start()]) >= 3:
         after = after[: closing.start()]
     # "a committee the elders had demanded from the first day": the demand came before.

@@ -160,32 +160,7 @@ def extract(text: str, provider: Provider) -> Extraction:
         spans = _term_spans(index, bounds, term.quote, seen)
         dropped += spans is None
         term_evidence += spans or []
-    # Terms the report states under their own numbers are taken whole by the system; the
-    # model's quotes add the terms stated elsewhere.
-    numbered = numbered_terms(text, bounds)
-    term_evidence = [
-        ev
-        for ev in term_evidence
-        if not any(overlaps((ev.start, ev.end), (a, b)) for _, a, b in numbered)
-    ]
-    articles = [
-        Article(
-            number=number,
-            text=text[start:end],
-            categories=categories_for(text[start:end]),
-            evidence=[_evidence(text, start, end, "exact")],
-        )
-        for number, start, end in numbered
-    ] + [
-        Article(
-            number=article_number(text, ev.start, ev.end),
-            text=ev.quote,
-            categories=categories_for(ev.quote),
-            evidence=[ev],
-        )
-        for _, ev in _joined(text, bounds, term_evidence)
-    ]
-    articles.sort(key=lambda a: a.evidence[0].start)
+    articles = _articles(text, bounds, term_evidence)
 
     label = drafted.name or "an agreement"
     actors = drop_places(merge_actors(drafted_actors.parties, text), text)
@@ -202,12 +177,7 @@ def extract(text: str, provider: Provider) -> Extraction:
     # terms put forward, by the proposer, and still open.
     offered: list[Condition] = []
     if drafted.status == "proposed":
-        proposer = next((p.name for p in parties if p.role == "proposer"), None)
-        offered = [
-            Condition(text=a.text, proposed_by=proposer, outcome="pending", evidence=a.evidence)
-            for a in articles
-        ]
-        articles = []
+        offered, articles = _offered(articles, parties), []
     offered_spans = [(c.evidence[0].start, c.evidence[0].end) for c in offered]
     demanded: list[tuple[ConditionDraft, Evidence]] = []
     seen = set()
@@ -269,6 +239,49 @@ def extract(text: str, provider: Provider) -> Extraction:
         stats=passes.stats,
         dropped=dropped,
     )
+
+
+def _articles(
+    source: str, bounds: list[tuple[int, int]], term_evidence: list[Evidence]
+) -> list[Article]:
+    """The articles: terms stated under their own numbers, then the model's other terms.
+
+    Numbered terms are taken whole by the system (see ``numbered_terms``); a model quote that
+    overlaps one is left out, so a term is one item. In document order.
+    """
+    numbered = numbered_terms(source, bounds)
+    elsewhere = [
+        ev
+        for ev in term_evidence
+        if not any(overlaps((ev.start, ev.end), (a, b)) for _, a, b in numbered)
+    ]
+    articles = [
+        Article(
+            number=number,
+            text=source[start:end],
+            categories=categories_for(source[start:end]),
+            evidence=[_evidence(source, start, end, "exact")],
+        )
+        for number, start, end in numbered
+    ] + [
+        Article(
+            number=article_number(source, ev.start, ev.end),
+            text=ev.quote,
+            categories=categories_for(ev.quote),
+            evidence=[ev],
+        )
+        for _, ev in _joined(source, bounds, elsewhere)
+    ]
+    return sorted(articles, key=lambda a: a.evidence[0].start)
+
+
+def _offered(articles: list[Article], parties: list[Party]) -> list[Condition]:
+    """The terms of an offer never agreed, as pending conditions of its proposer."""
+    proposer = next((p.name for p in parties if p.role == "proposer"), None)
+    return [
+        Condition(text=a.text, proposed_by=proposer, outcome="pending", evidence=a.evidence)
+        for a in articles
+    ]
 
 
 def _no_agreement(passes: _Passes) -> Extraction:
