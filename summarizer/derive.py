@@ -366,8 +366,9 @@ _DEMAND_WORDS = re.compile(
 
 
 # The words after which a reported demand's content begins: "demanded that <content>".
+# Verbs only: the noun in "dropped the demand after ..." does not start a demand.
 _DEMAND_CUE = re.compile(
-    r"\b(?:demand(?:s|ed)?(?: that)?|insist(?:s|ed)?(?: that| on)?|want(?:s|ed)?|sought|"
+    r"\b(?:demanded(?: that)?|demands that|insist(?:s|ed)(?: that| on)?|want(?:s|ed)|sought|"
     r"asked for|only if|provided(?: that)?(?! for)|as long as|on condition that|unless)"
     r"\s+[\u201c\"\u2018']?",
     re.IGNORECASE,
@@ -384,14 +385,14 @@ def demand_clause(source: str, start: int, end: int) -> tuple[int, int]:
     "the repair window extended to ten days"; the record's condition is that demand, and
     cutting the reporting words first keeps the commas of "Their envoy, X, said ..." from
     being read as a list. A quoted demand ends where its quotation closes. A span with no
-    such word, with fewer than three words after the last one, or where those words only
+    such word, with fewer than three words after the first one, or where those words only
     say when or from whom ("had demanded from the first day") comes back unchanged.
     """
     text = source[start:end]
-    cues = list(_DEMAND_CUE.finditer(text))
-    if not cues:
+    cue = _DEMAND_CUE.search(text)
+    if cue is None:
         return start, end
-    after = text[cues[-1].end() :]
+    after = text[cue.end() :]
     # A quoted demand ends where the quotation closes.
     closing = re.search(r"[\u201d\"]", after)
     if closing and _words_in(after[: closing.start()]) >= 3:
@@ -399,7 +400,7 @@ def demand_clause(source: str, start: int, end: int) -> tuple[int, int]:
     # "a committee the elders had demanded from the first day": the demand came before.
     if _words_in(after) < 3 or _AFTER_THE_DEMAND.match(after):
         return start, end
-    new_start = start + cues[-1].end()
+    new_start = start + cue.end()
     end = new_start + len(after)
     while end > new_start and source[end - 1] in "\u201d\"\u2019'.,;: ":
         end -= 1
