@@ -288,36 +288,49 @@ def fold_spokespeople(parties: list[Party], source: str) -> list[Party]:
 
 def _speaks_for(source: str, name: str, group_names: list[str]) -> bool:
     """Whether the text writes ``name`` followed closely by "of/for/represents" a group name."""
-    at = source.find(name)
-    while at >= 0:
-        # The tie must be in the same clause: a list ("X and Y of the Z") ties only its last name.
-        after = source[at + len(name) : at + len(name) + _LINK_WINDOW]
-        window = re.split(r"[.;\n]|\band\b", after)[0]
-        for link in _LINK.finditer(window):
-            following = " ".join(window[link.end() :].split()[:2])
-            if following and mentions(following, group_names):
-                return True
-        at = source.find(name, at + 1)
-    return False
+    # The tie must be in the same clause: a list ("X and Y of the Z") ties only its last name.
+    return _linked(source, name, _LINK, _CLAUSE_OR_LIST, 2, group_names, strength=1)
 
 
 # A group's name followed by one of these and a person's name is led by that person:
 # "the Shabab al-Sunna faction headed by Ahmed al-Awdeh".
 _LED_BY = re.compile(r"\b(?:headed|led|commanded|chaired)\s+by\s+", re.IGNORECASE)
+_CLAUSE = re.compile(r"[.;\n]")
+_CLAUSE_OR_LIST = re.compile(r"[.;\n]|\band\b")
 
 
 def _led_by(source: str, group_names: list[str], person_names: list[str]) -> bool:
     """Whether the text writes a group name followed closely by "headed/led by" the person."""
-    for name in group_names:
-        at = source.find(name)
-        while at >= 0:
-            after = source[at + len(name) : at + len(name) + _LINK_WINDOW]
-            window = re.split(r"[.;\n]", after)[0]
-            for link in _LED_BY.finditer(window):
-                following = " ".join(window[link.end() :].split()[:3])
-                if following and mentions(following, person_names) == 2:
-                    return True
-            at = source.find(name, at + 1)
+    return any(
+        _linked(source, name, _LED_BY, _CLAUSE, 3, person_names, strength=2) for name in group_names
+    )
+
+
+def _linked(
+    source: str,
+    name: str,
+    link: re.Pattern[str],
+    cut: re.Pattern[str],
+    words: int,
+    targets: list[str],
+    *,
+    strength: int,
+) -> bool:
+    """Whether ``name`` stands in the text followed closely by ``link`` and one of ``targets``.
+
+    The text after each occurrence of ``name`` is read up to ``_LINK_WINDOW`` characters and
+    cut at the first ``cut``; a ``link`` in it must be followed, within ``words`` words, by a
+    target that ``mentions`` rates at least ``strength``.
+    """
+    at = source.find(name)
+    while at >= 0:
+        after = source[at + len(name) : at + len(name) + _LINK_WINDOW]
+        window = cut.split(after)[0]
+        for found in link.finditer(window):
+            following = " ".join(window[found.end() :].split()[:words])
+            if following and mentions(following, targets) >= strength:
+                return True
+        at = source.find(name, at + 1)
     return False
 
 
