@@ -1,7 +1,7 @@
 """Fields the system derives instead of asking the model: cheaper, and checkable.
 
-Provision categories come from keywords, article numbers from the text around the quote, and
-the agreement date is kept only as far as the source itself states it.
+Provision categories come from keywords, article numbers from the text around the quote;
+terms are split, joined and narrowed by the shape of the sentence they sit in.
 """
 
 from __future__ import annotations
@@ -51,21 +51,6 @@ _NUMBER_AT_START = re.compile(
     r"^\s*(?:(?:article|point|clause|item|paragraph|term|provision|section)\s+)?\(?(\d{1,2}|[ivx]{1,4})[.):]\s",
     re.IGNORECASE,
 )
-
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
 
 
 def categories_for(text: str) -> list[Category]:
@@ -137,42 +122,6 @@ def numbered_terms(source: str, bounds: list[tuple[int, int]]) -> list[tuple[str
             stop -= 1
         found.append((number, m.end(), stop))
     return found if len(found) >= 2 else []
-
-
-def supported_date(value: str | None, source: str) -> str | None:
-    """Keep as much of an ISO date as the source states; drop the rest.
-
-    The year must appear in the text; the month must appear by name (or abbreviation) or as
-    a number in a date; the day must appear as a number next to that month. A model that
-    turns "on Saturday" into a full date gets null back.
-    """
-    if not value:
-        return None
-    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
-    if not m:
-        return None
-    year, month, day = m.group(1), m.group(2), m.group(3)
-    if not re.search(rf"(?<!\d){year}(?!\d)", source):
-        return None
-    if month is None or not 1 <= int(month) <= 12:
-        return year
-    name = _MONTHS[int(month) - 1].capitalize()
-    # Case-sensitive whole words, so the verb "may" or "Augustine" is not a month.
-    month_pattern = rf"\b(?:{name}|{name.upper()}|{name[:3]}\.?)\b"
-    numeric_date = rf"{year}-{month}\b|(?<!\d)\d{{1,2}}[/.]0?{int(month)}[/.]{year}\b"
-    if not re.search(month_pattern, source) and not re.search(numeric_date, source):
-        return year
-    if day is None or not 1 <= int(day) <= 31:
-        return f"{year}-{month}"
-    d = int(day)
-    near_month = (
-        rf"(?<!\d)0?{d}(?:st|nd|rd|th)?\s+(?:of\s+)?{month_pattern}"
-        rf"|{month_pattern}\s+0?{d}(?:st|nd|rd|th)?(?!\d)"
-        rf"|{year}-{month}-{day}|(?<!\d)0?{d}[/.]0?{int(month)}[/.]{year}"
-    )
-    if re.search(near_month, source):
-        return f"{year}-{month}-{day}"
-    return f"{year}-{month}"
 
 
 # Words that, right after a comma, continue the same term rather than start a new one.

@@ -30,6 +30,8 @@ from summarizer.actors import (
     merge_actors,
     resolve_party,
 )
+from summarizer.countries import fold_capitals
+from summarizer.dates import agreement_date
 from summarizer.demands import demand_sentences, find_demands
 from summarizer.derive import (
     article_number,
@@ -42,7 +44,6 @@ from summarizer.derive import (
     speaks_of_an_agreement,
     split_across_sentences,
     split_enumeration,
-    supported_date,
 )
 from summarizer.drafts import (
     ActorsDraft,
@@ -163,11 +164,11 @@ def extract(text: str, provider: Provider) -> Extraction:
     articles = _articles(text, bounds, term_evidence)
 
     label = drafted.name or "an agreement"
-    actors = drop_places(merge_actors(drafted_actors.parties, text), text)
+    actors = fold_capitals(drop_places(merge_actors(drafted_actors.parties, text), text))
     dissent_prompt, stance_prompt = load_prompt("dissent"), load_prompt("stance")
     extra, cost = find_dissenters(provider, dissent_prompt, sentences, actors, label)
     passes.stats.add(cost)
-    actors = merge_actors([*actors, *extra], text)
+    actors = fold_capitals(merge_actors([*actors, *extra], text))
     parties, unnamed, cost = decide_stances(provider, stance_prompt, sentences, actors, label)
     passes.stats.add(cost)
     parties = fold_spokespeople(parties, text)
@@ -222,7 +223,7 @@ def extract(text: str, provider: Provider) -> Extraction:
         if empty
         else Agreement(
             name=drafted.name,
-            date=supported_date(drafted.date, text),
+            date=agreement_date(drafted.date, text, bounds),
             location=drafted.location,
             status=drafted.status,
             stage=drafted.stage,

@@ -12,27 +12,8 @@ from summarizer.derive import (
     numbered_terms,
     reads_as_demand,
     split_across_sentences,
-    supported_date,
 )
 from summarizer.segment import split_sentences
-
-
-@pytest.mark.parametrize(
-    ("value", "source", "expected"),
-    [
-        ("2018-07-07", "On Saturday, a meeting was held.", None),
-        ("2022-03-14", "The deal was signed on 14 March 2022 in the town.", "2022-03-14"),
-        ("2022-03-14", "It was signed on March 14, 2022.", "2022-03-14"),
-        ("2022-03-14", "It was signed in March 2022.", "2022-03"),
-        ("2022-03-14", "Talks began in 2022.", "2022"),
-        ("2021-05", "The truce, agreed in May 2021, was renewed.", "2021-05"),
-        ("2017-11-09", "on Thursday, 9 November 2017, the parties", "2017-11-09"),
-        ("Saturday", "On Saturday", None),
-        (None, "anything", None),
-    ],
-)
-def test_date_is_kept_only_as_far_as_the_text_states_it(value, source, expected):
-    assert supported_date(value, source) == expected
 
 
 def test_article_numbers_come_from_the_text():
@@ -50,18 +31,6 @@ def test_categories_from_keywords():
     assert "prisoner_release" in categories_for("the release of 40 detainees")
     assert categories_for("the municipal council resumes work") == ["state_institutions"]
     assert categories_for("something else entirely") == ["other"]
-
-
-@pytest.mark.parametrize(
-    "source",
-    [
-        "The mayor said the 2018 deal holds.",
-        "In 2018 the parties may meet again under a 5-point plan.",
-        "Augustine signed the 2018 deal; Article 5. applies.",
-    ],
-)
-def test_month_words_that_are_not_months_do_not_support_a_month(source):
-    assert supported_date("2018-05-12", source) == "2018"
 
 
 def test_numbers_from_an_earlier_sentence_are_not_article_numbers():

@@ -1,0 +1,111 @@
+"""The agreement's date, kept only as far as the source states it.
+
+The model proposes a date; the system keeps the year, month and day only where the text
+states each, and does not take the day the agreement took effect for the day it was agreed.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+
+# A month and year in words: "May 2021", "Sept. 2019".
+_MONTH_YEAR = re.compile(
+    r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?"
+    r"|Oct|Nov|Dec)\.?),?\s+(\d{4})\b"
+)
+# A sentence that reports the agreement taking effect, not being made.
+_TOOK_EFFECT = re.compile(
+    r"\b(?:t[ao]ke[sn]?|took|taking)\s+effect\b|\b(?:c[ao]me|comes|coming|enter(?:s|ed)?|went"
+    r"|go(?:es)?)\s+into\s+force\b|\beffective\s+(?:from|as\s+of|on)\b",
+    re.IGNORECASE,
+)
+# A sentence that reports the agreement being made.
+_AGREED = re.compile(
+    r"\b(?:agreed|signed|reached|concluded|struck|sealed|initialled|brokered)\b", re.IGNORECASE
+)
+
+
+def _month_pattern(month: int) -> str:
+    """A month by name or abbreviation, case-sensitive, so the verb "may" is not May."""
+    name = _MONTHS[month - 1].capitalize()
+    return rf"\b(?:{name}|{name.upper()}|{name[:3]}\.?)\b"
+
+
+def _day_pattern(year: str, month: int, day: int) -> str:
+    """A day written next to its month ("1 June", "June 1st") or in a numeric date."""
+    m = _month_pattern(month)
+    return (
+        rf"(?<!\d)0?{day}(?:st|nd|rd|th)?\s+(?:of\s+)?{m}|{m}\s+0?{day}(?:st|nd|rd|th)?(?!\d)"
+        rf"|{year}-{month:02d}-{day:02d}|(?<!\d)0?{day}[/.]0?{month}[/.]{year}"
+    )
+
+
+def supported_date(value: str | None, source: str) -> str | None:
+    """Keep as much of an ISO date as the source states; drop the rest.
+
+    The year must appear in the text; the month must appear by name (or abbreviation) or as
+    a number in a date; the day must appear as a number next to that month. A model that
+    turns "on Saturday" into a full date gets null back.
+    """
+    if not value:
+        return None
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
+    if not m:
+        return None
+    year, month, day = m.group(1), m.group(2), m.group(3)
+    if not re.search(rf"(?<!\d){year}(?!\d)", source):
+        return None
+    if month is None or not 1 <= int(month) <= 12:
+        return year
+    numeric_date = rf"{year}-{month}\b|(?<!\d)\d{{1,2}}[/.]0?{int(month)}[/.]{year}\b"
+    if not re.search(_month_pattern(int(month)), source) and not re.search(numeric_date, source):
+        return year
+    if day is None or not 1 <= int(day) <= 31:
+        return f"{year}-{month}"
+    if re.search(_day_pattern(year, int(month), int(day)), source):
+        return f"{year}-{month}-{day}"
+    return f"{year}-{month}"
+
+
+def agreement_date(value: str | None, source: str, bounds: list[tuple[int, int]]) -> str | None:
+    """The date the agreement was made, as far as the source states it.
+
+    A small model reads "agreed in the last week of May 2021 ... It took effect on 1 June" as
+    1 June. A day that the text gives only in sentences about taking effect, never in one
+    about agreeing or signing, is not the agreement's date: then the month and year of a
+    sentence that reports the agreement being made are used, or the year alone.
+
+    Args:
+        value: the model's ISO date, or None.
+        source: the document text.
+        bounds: the sentences' (start, end) offsets.
+    """
+    date = supported_date(value, source)
+    if date is None or len(date) < len("YYYY-MM-DD"):
+        return date
+    year, month, day = date[:4], int(date[5:7]), int(date[8:10])
+    sentences = [source[a:b] for a, b in bounds]
+    stating = [s for s in sentences if re.search(_day_pattern(year, month, day), s)]
+    if not any(_TOOK_EFFECT.search(s) for s in stating) or any(_AGREED.search(s) for s in stating):
+        return date
+    made = (s for s in sentences if _AGREED.search(s) and not _TOOK_EFFECT.search(s))
+    for stated in filter(None, (_MONTH_YEAR.search(s) for s in made)):
+        abbreviation = stated.group(1)[:3].lower()
+        number = next(i for i, m in enumerate(_MONTHS, 1) if m.startswith(abbreviation))
+        return f"{stated.group(2)}-{number:02d}"
+    return year
