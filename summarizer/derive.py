@@ -314,6 +314,21 @@ _DEMAND_WORDS = re.compile(
 )
 
 
+# Words that make a passage a demand or a refusal, never an agreed term: "wanted the window
+# extended", "will hold fire only if ...", "was not agreed", "rejected the renewal". "Wanted
+# for" and "wanted by" (a wanted man) are not demands.
+_DEMAND_OR_REFUSAL = re.compile(
+    r"\b(?:demand\w*|insist\w*|want(?:s|ed)\s+(?!for\b|by\b)|refus\w*|reject\w*|only if"
+    r"|not agreed|on condition)",
+    re.IGNORECASE,
+)
+
+
+def demands_or_refuses(passage: str) -> bool:
+    """Whether a passage reports a demand or a refusal, so it cannot state an agreed term."""
+    return _DEMAND_OR_REFUSAL.search(passage) is not None
+
+
 # The words after which a reported demand's content begins: "demanded that <content>".
 # Verbs only: the noun in "dropped the demand after ..." does not start a demand.
 _DEMAND_CUE = re.compile(

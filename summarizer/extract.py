@@ -37,6 +37,7 @@ from summarizer.derive import (
     article_number,
     categories_for,
     demand_clause,
+    demands_or_refuses,
     join_touching,
     numbered_terms,
     overlaps,
@@ -248,13 +249,15 @@ def _articles(
     """The articles: terms stated under their own numbers, then the model's other terms.
 
     Numbered terms are taken whole by the system (see ``numbered_terms``); a model quote that
-    overlaps one is left out, so a term is one item. In document order.
+    overlaps one is left out, so a term is one item, and so is one that reports a demand or a
+    refusal (those are conditions). In document order.
     """
     numbered = numbered_terms(source, bounds)
     elsewhere = [
         ev
         for ev in term_evidence
         if not any(overlaps((ev.start, ev.end), (a, b)) for _, a, b in numbered)
+        and not demands_or_refuses(ev.quote)
     ]
     articles = [
         Article(

@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from fakes import SEED, SEED_CONDITIONS, FakeChatServer, completion, fake_provider, schema_name
+from fakes import (
+    SEED,
+    SEED_ARTICLES,
+    SEED_CONDITIONS,
+    FakeChatServer,
+    completion,
+    fake_provider,
+    schema_name,
+)
 
 from summarizer import InputError, Summarizer, summarize
 from summarizer.config import Settings, resolve_settings
@@ -412,3 +420,17 @@ def test_places_listed_as_actors_are_left_out():
     assert kept == ["Los Vigías", "Damascus", "the village elders"]
     # no dateline: nothing is taken for one
     assert len(drop_places(drafts, "Two gangs signed a truce, officials said.")) == 4
+
+
+def test_a_quoted_refusal_or_demand_is_not_an_agreed_term():
+    terms = {
+        "terms": [
+            *SEED_ARTICLES["terms"],
+            {"quote": "Zoubi rejected the Russian oral offer"},
+        ]
+    }
+    server = FakeChatServer({**FakeChatServer().answers, "ArticlesDraft": terms})
+    record = Summarizer(provider=fake_provider(server)).summarize(TEXT)
+    texts = [a.text for a in record.articles]
+    assert "hoisting the Syrian flag" in texts
+    assert not any("rejected" in t for t in texts)
