@@ -10,9 +10,11 @@ results still repeat exactly. Then ``actors`` finds refusing actors the passes m
 decides each actor's stance, and ``demands`` asks about sentences that report a demand no
 condition covers. The system aligns every quote to the source, splits enumerations, drops what
 it cannot find, and derives numbers, categories and the date. It also takes terms the report
-states under their own numbers itself, keeps only conditions whose sentence reports a demand
-(narrowed to the demand), and turns the terms of an offer never agreed (status "proposed")
-into pending conditions of its proposer.
+states under their own numbers itself, leaves out term quotes that report a demand or refusal,
+keeps only conditions whose sentence reports a demand (narrowed to the demand), turns the
+terms of an offer never agreed (status "proposed") into pending conditions of its proposer,
+folds a capital named beside its government into it, and corrects status and stage where the
+report's words settle them.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ from summarizer.schema import (
     PromptRef,
 )
 from summarizer.segment import split_sentences
+from summarizer.status import checked_stage, checked_status
 
 #: The prompt templates the pipeline uses, in call order.
 PROMPT_IDS = ("articles", "conditions", "actors", "dissent", "stance", "demand")
@@ -226,8 +229,8 @@ def extract(text: str, provider: Provider) -> Extraction:
             name=drafted.name,
             date=agreement_date(drafted.date, text, bounds),
             location=drafted.location,
-            status=drafted.status,
-            stage=drafted.stage,
+            status=checked_status(drafted.status, [p.stance for p in parties], text),
+            stage=checked_stage(drafted.stage, drafted.agreement_type),
             agreement_type=drafted.agreement_type,
             summary=None,
         )
