@@ -332,16 +332,3 @@ def _linked(
                 return True
         at = source.find(name, at + 1)
     return False
-
-
-def resolve_party(name: str, parties: list[Party]) -> str | None:
-    """The canonical name of the party a free-text proposer refers to, else the text itself."""
-    wanted = name.strip()
-    if not wanted:
-        return None
-    best, best_score = None, 0
-    for party in parties:
-        score = mentions(wanted, [party.name, *party.aliases])
-        if score > best_score:
-            best, best_score = party.name, score
-    return best or wanted

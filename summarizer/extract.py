@@ -30,7 +30,6 @@ from summarizer.actors import (
     find_dissenters,
     fold_spokespeople,
     merge_actors,
-    resolve_party,
 )
 from summarizer.countries import fold_capitals
 from summarizer.dates import agreement_date
@@ -57,6 +56,7 @@ from summarizer.drafts import (
 from summarizer.errors import InputError
 from summarizer.ground import SourceIndex
 from summarizer.prompt import load_prompt
+from summarizer.proposers import proposer_of
 from summarizer.providers import CallStats, Provider
 from summarizer.schema import (
     Agreement,
@@ -198,7 +198,9 @@ def extract(text: str, provider: Provider) -> Extraction:
     conditions = offered + [
         Condition(
             text=ev.quote,
-            proposed_by=resolve_party(demanded[first][0].by, parties),
+            proposed_by=proposer_of(
+                demanded[first][0].by, (ev.start, ev.end), parties, text, bounds
+            ),
             outcome=demanded[first][0].outcome,
             evidence=[ev],
         )
@@ -213,7 +215,7 @@ def extract(text: str, provider: Provider) -> Extraction:
     conditions += [
         Condition(
             text=ev.quote,
-            proposed_by=resolve_party(draft.by, parties),
+            proposed_by=proposer_of(draft.by, (ev.start, ev.end), parties, text, bounds),
             outcome=draft.outcome,
             evidence=[ev],
         )

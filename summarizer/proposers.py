@@ -1,0 +1,80 @@
+"""Who put a condition forward: a party of the record, not the model's free text.
+
+The model names a condition's proposer in its own words ("the group", "its political office",
+"Russia" for "Russian army"). The record names parties, so the system maps those words onto a
+party; where they name none, the party the condition's own sentence names before the demand
+is taken, as the subject that makes it ("the Awlad Zaid had demanded ...").
+"""
+
+from __future__ import annotations
+
+import re
+
+from summarizer.derive import demand_clause
+from summarizer.schema import Party
+from summarizer.segment import mentions
+
+# A sentence whose subject points back to an actor named before: "The group had demanded",
+# "Meanwhile, they said ...".
+_ANAPHOR = re.compile(
+    r"\W*(?:\w+,\s+)?(?:he|she|it|they|his|her|its|their"
+    r"|the\s+(?:group|movement|militia|faction|rebels|brigade|gang))\b",
+    re.IGNORECASE,
+)
+
+
+def _resolve_party(name: str, parties: list[Party]) -> str | None:
+    """The canonical name of the party a free-text proposer refers to, else the text itself."""
+    wanted = name.strip()
+    if not wanted:
+        return None
+    best, best_score = None, 0
+    for party in parties:
+        score = mentions(wanted, [party.name, *party.aliases])
+        if score > best_score:
+            best, best_score = party.name, score
+    return best or wanted
+
+
+def proposer_of(
+    name: str,
+    span: tuple[int, int],
+    parties: list[Party],
+    source: str,
+    bounds: list[tuple[int, int]],
+) -> str | None:
+    """The party that put forward the condition at ``span``.
+
+    The model's ``name`` if it refers to a party; otherwise the party named last in the
+    condition's sentence before the demand itself begins, or, when that part opens with a
+    pronoun ("The group had demanded"), the party the sentence before names first; otherwise
+    the model's words.
+    """
+    resolved = _resolve_party(name, parties)
+    if resolved is not None and any(resolved == p.name for p in parties):
+        return resolved
+    start, end = span
+    i = next((i for i, (a, b) in enumerate(bounds) if a <= start < b), None)
+    if i is None:
+        return resolved
+    # Up to where the demand itself begins: "X would honour it as long as <Y is freed>".
+    before = source[bounds[i][0] : max(start, demand_clause(source, start, end)[0])]
+    named = _named(before, parties, last=True)
+    if named is None and i and _ANAPHOR.match(before):
+        # "The group had demanded ...", "He said his members would ...": the group is the
+        # subject of the sentence before, the party it names first.
+        named = _named(source[bounds[i - 1][0] : bounds[i - 1][1]], parties, last=False)
+    return named or resolved
+
+
+def _named(text: str, parties: list[Party], *, last: bool) -> str | None:
+    """The party whose name or alias stands last (or first) in ``text``, whole words only."""
+    found: list[tuple[int, str]] = []
+    for party in parties:
+        for alias in (party.name, *party.aliases):
+            at = text.rfind(alias) if last else text.find(alias)
+            if at >= 0 and mentions(text[at:], [alias]) == 2:
+                found.append((at, party.name))
+    if not found:
+        return None
+    return (max(found) if last else min(found))[1]
