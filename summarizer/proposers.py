@@ -3,7 +3,8 @@
 The model names a condition's proposer in its own words ("the group", "its political office",
 "Russia" for "Russian army"). The record names parties, so the system maps those words onto a
 party; where they name none, the party the condition's own sentence names before the demand
-is taken, as the subject that makes it ("the Awlad Zaid had demanded ...").
+is taken, as the subject that makes it ("Liwa Ahl al-Ard would honour every article as long
+as ...").
 """
 
 from __future__ import annotations
