@@ -24,17 +24,14 @@ _ANAPHOR = re.compile(
 )
 
 
-def _resolve_party(name: str, parties: list[Party]) -> str | None:
-    """The canonical name of the party a free-text proposer refers to, else the text itself."""
-    wanted = name.strip()
-    if not wanted:
-        return None
+def _party_meant(name: str, parties: list[Party]) -> str | None:
+    """The name of the party that free-text ``name`` refers to most strongly, or None."""
     best, best_score = None, 0
     for party in parties:
-        score = mentions(wanted, [party.name, *party.aliases])
+        score = mentions(name, [party.name, *party.aliases])
         if score > best_score:
             best, best_score = party.name, score
-    return best or wanted
+    return best
 
 
 def proposer_of(
@@ -51,13 +48,13 @@ def proposer_of(
     pronoun ("The group had demanded"), the party the sentence before names first; otherwise
     the model's words.
     """
-    resolved = _resolve_party(name, parties)
-    if resolved is not None and any(resolved == p.name for p in parties):
-        return resolved
+    words = name.strip() or None
+    if words and (meant := _party_meant(words, parties)):
+        return meant
     start, end = span
     i = next((i for i, (a, b) in enumerate(bounds) if a <= start < b), None)
     if i is None:
-        return resolved
+        return words
     # Up to where the demand itself begins: "X would honour it as long as <Y is freed>".
     before = source[bounds[i][0] : max(start, demand_clause(source, start, end)[0])]
     named = _named(before, parties, last=True)
@@ -65,7 +62,7 @@ def proposer_of(
         # "The group had demanded ...", "He said his members would ...": the group is the
         # subject of the sentence before, the party it names first.
         named = _named(source[bounds[i - 1][0] : bounds[i - 1][1]], parties, last=False)
-    return named or resolved
+    return named or words
 
 
 def _named(text: str, parties: list[Party], *, last: bool) -> str | None:
