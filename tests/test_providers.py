@@ -184,3 +184,13 @@ def test_a_failing_embedded_runtime_is_a_provider_error_not_unreachable():
     with pytest.raises(ProviderError, match="embedded runtime failed") as info:
         provider.structured(MESSAGES, Answer, max_tokens=10)
     assert not isinstance(info.value, ProviderUnreachableError)
+
+
+def test_runtime_features_lists_the_instruction_sets_llama_cpp_reports_as_on(monkeypatch):
+    import xllamacpp  # the quick start's test line installs the [local] extra
+
+    from summarizer.providers.embedded import runtime_features
+
+    report = "CPU : SSE3 = 1 | AVX = 1 | AVX2 = 1 | AVX512 = 0 | REPACK = 1 | "
+    monkeypatch.setattr(xllamacpp, "get_system_info", lambda: report)
+    assert runtime_features() == "SSE3 AVX AVX2 REPACK"

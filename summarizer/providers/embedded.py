@@ -121,6 +121,25 @@ def start_runtime(model: Path, *, threads: int, context_tokens: int, port: int =
         ) from e
 
 
+def runtime_features() -> str:
+    """The CPU instruction sets the installed runtime was built for, as llama.cpp reports them.
+
+    The prebuilt xllamacpp wheel is built for AVX2 whatever the CPU offers, so benchmark
+    figures say which build they come from. Empty when xllamacpp is not installed.
+    """
+    try:
+        import xllamacpp
+    except ImportError:
+        return ""
+    info = str(xllamacpp.get_system_info())
+    # "CPU : SSE3 = 1 | AVX = 1 | ..." -> "SSE3 AVX ..."
+    return " ".join(
+        name.strip().removeprefix("CPU :").strip()
+        for name, _, on in (part.partition("=") for part in info.split("|"))
+        if on.strip() == "1"
+    )
+
+
 def runtime_address(server: Any) -> str:
     """Return the runtime's loopback HTTP base URL (``http://127.0.0.1:PORT``)."""
     return str(server.listening_address)
