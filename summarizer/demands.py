@@ -22,10 +22,13 @@ DEMAND_MAX_TOKENS = 120
 DEMAND_SENTENCES = 3
 # Not "calls for": reports use it for what an agreement provides ("the 2015 package called
 # for ..."), which would bring older agreements' terms in as demands.
+# "asked for ..." and "asked the group to ..." report a demand too; "asked not to be named"
+# does not.
 _DEMAND = re.compile(
     r"\b(?:demand(?:s|ed|ing)?|insist(?:s|ed|ing)?|condition(?:s|ed)?|ultimatum|"
     r"want(?:s|ed)|sought|seek(?:s|ing)?|only if|unless|on condition|"
-    r"provided(?! for)|as long as|trying to (?:secure|obtain|get))\b",
+    r"provided(?! for)|as long as|trying to (?:secure|obtain|get)|"
+    r"ask(?:s|ed)\s+(?!not\b)(?:for|(?:[\w\u2019'-]+\s+){1,3}?to))\b",
     re.IGNORECASE,
 )
 
