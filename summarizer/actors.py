@@ -12,7 +12,7 @@ import re
 from summarizer.drafts import ActorDraft, DissentDraft, stance_model
 from summarizer.prompt import PromptTemplate
 from summarizer.providers import CallStats, Provider
-from summarizer.schema import Evidence, Party, Stance
+from summarizer.schema import Evidence, Origin, Party, Stance
 from summarizer.segment import Sentence, mentions, sentences_naming
 
 STANCE_MAX_TOKENS = 24
@@ -133,56 +133,71 @@ def find_dissenters(
     return found, stats
 
 
-def decide_stances(
+def stance_sentences(sentences: list[Sentence], names: list[str]) -> list[Sentence]:
+    """The sentences a stance is judged from: those naming the actor, at most eight."""
+    return sentences_naming(sentences, names, STANCE_SENTENCES)
+
+
+def ask_stance(
     provider: Provider,
     prompt: PromptTemplate,
     sentences: list[Sentence],
-    drafts: list[ActorDraft],
+    draft: ActorDraft,
     agreement_label: str,
-) -> tuple[list[Party], int, CallStats]:
-    """One constrained stance step per actor; returns the parties, actors dropped, and cost.
+) -> tuple[Party | None, CallStats]:
+    """One constrained stance step for one actor; None when no sentence names it.
 
-    An actor no sentence names is dropped as ungrounded. The sentence the model picks is the
-    party's evidence. A mediator accepts without a call; its evidence is the first sentence
-    that names it.
+    The model picks one of the sentences that name the actor (the grammar allows no other)
+    and a stance; the sentence is the party's evidence.
     """
-    stats = CallStats()
-    parties: list[Party] = []
-    dropped = 0
-    for draft in drafts:
-        shown = sentences_naming(sentences, [draft.name, *draft.aliases], STANCE_SENTENCES)
-        if not shown:
-            dropped += 1
-            continue
-        if draft.role == "mediator":
-            # A mediator brokered the agreement, so it accepts it: the system says so without
-            # a call (every mediator in the hand-labelled eval set accepts: 8 of 8). Not so for
-            # a guarantor: the model calls a ministry that refuses to negotiate a guarantor.
-            stance: Stance = "accepts"
-            evidence = _sentence_evidence(shown[0])
-        else:
-            stance, evidence, step = _stance(
-                provider, prompt, draft.name, draft.aliases, shown, agreement_label
-            )
-            stats.add(step)
-            others = [n for d in drafts if d is not draft for n in (d.name, *d.aliases)]
-            stated = _stated_stance(shown, [draft.name, *draft.aliases], others)
-            # The small model reads "withdraws from the agreement" as rejection and "will
-            # abide by it provided ..." as acceptance; those words are the definitions of
-            # "withdrew" and "conditional", so the system decides.
-            if stated is not None and (stated[0] == "withdrew" or stance in _OPEN_TO_IT):
-                stance, evidence = stated[0], _sentence_evidence(stated[1])
-        parties.append(
-            Party(
-                name=draft.name,
-                aliases=draft.aliases,
-                role=draft.role,
-                actor_type=draft.actor_type,
-                stance=stance,
-                evidence=[evidence],
-            )
-        )
-    return parties, dropped, stats
+    shown = stance_sentences(sentences, [draft.name, *draft.aliases])
+    if not shown:
+        return None, CallStats()
+    stance, evidence, stats = _stance(
+        provider, prompt, draft.name, draft.aliases, shown, agreement_label
+    )
+    return party_of(draft, stance, evidence), stats
+
+
+def party_of(draft: ActorDraft, stance: Stance, evidence: Evidence) -> Party:
+    """The record's party for an actor, its stance and the evidence of it."""
+    return Party(
+        name=draft.name,
+        aliases=draft.aliases,
+        role=draft.role,
+        actor_type=draft.actor_type,
+        stance=stance,
+        evidence=[evidence],
+    )
+
+
+def mediator_party(sentences: list[Sentence], draft: ActorDraft) -> Party | None:
+    """A mediator accepts what it brokered: its party, evidenced by the first sentence naming it.
+
+    Every mediator in the hand-labelled dev set accepts; not so a guarantor (a ministry that
+    refuses to negotiate is called a guarantor by the model), which gets its own step.
+    """
+    shown = stance_sentences(sentences, [draft.name, *draft.aliases])
+    if not shown:
+        return None
+    return party_of(draft, "accepts", sentence_evidence(shown[0], "rule"))
+
+
+def stated_override(
+    party: Party, sentences: list[Sentence], others: list[str]
+) -> tuple[Stance, Evidence] | None:
+    """The stance the words state for a party where they override the model's, if any.
+
+    The small model reads "withdraws from the agreement" as rejection and "will abide by it
+    provided ..." as acceptance; those words are the definitions of "withdrew" and
+    "conditional". A walk-out the words state always wins; a stated condition wins over
+    "accepts" or "unclear", never over a refusal.
+    """
+    names = [party.name, *party.aliases]
+    stated = _stated_stance(stance_sentences(sentences, names), names, others)
+    if stated is None or not (stated[0] == "withdrew" or party.stance in _OPEN_TO_IT):
+        return None
+    return stated[0], sentence_evidence(stated[1], "rule")
 
 
 # Words that attach a condition to an acceptance, and words of walking out of an agreement.
@@ -243,12 +258,18 @@ def _stance(
     result = provider.structured(
         messages, stance_model(len(shown)), max_tokens=STANCE_MAX_TOKENS, reuse_prefix=True
     )
-    return result.value.stance, _sentence_evidence(shown[result.value.sentence - 1]), result.stats
+    return result.value.stance, sentence_evidence(shown[result.value.sentence - 1]), result.stats
 
 
-def _sentence_evidence(sentence: Sentence) -> Evidence:
+def sentence_evidence(sentence: Sentence, origin: Origin = "model") -> Evidence:
     """A whole sentence of the source as evidence; its offsets are the segmenter's."""
-    return Evidence(quote=sentence.text, start=sentence.start, end=sentence.end, alignment="exact")
+    return Evidence(
+        quote=sentence.text,
+        start=sentence.start,
+        end=sentence.end,
+        alignment="exact",
+        origin=origin,
+    )
 
 
 # A person's name followed by one of these and another party's name speaks for that party:

@@ -7,8 +7,8 @@ from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
 
 from summarizer.config import Settings, resolve_settings
-from summarizer.extract import extract
 from summarizer.load import check_text, sha256_text
+from summarizer.pipeline import extract
 from summarizer.providers import Provider, open_provider
 from summarizer.schema import SCHEMA_VERSION, Provenance, SummaryResult, Usage
 
@@ -60,7 +60,7 @@ class Summarizer:
         """
         check_text(text)
         started = time.perf_counter()
-        found = extract(text, self.provider)
+        found = extract(text, self.provider, self.settings.disabled_steps)
         info = self.provider.info
         stats = found.stats
         provenance = Provenance(
@@ -80,6 +80,7 @@ class Summarizer:
             duration_s=round(time.perf_counter() - started, 3),
             source_sha256=sha256_text(text),
             dropped_items=found.dropped,
+            disabled_steps=sorted(self.settings.disabled_steps),
             tool_version=tool_version(),
         )
         return SummaryResult(

@@ -28,8 +28,8 @@ from summarizer import (
     SummarizerError,
     SummaryResult,
 )
-from summarizer.extract import PROMPT_IDS
 from summarizer.load import decode_document, read_document, sha256_text
+from summarizer.pipeline import PROMPT_IDS
 from summarizer.prompt import load_prompt
 from summarizer.render import to_markdown
 from summarizer.schema import SCHEMA_VERSION

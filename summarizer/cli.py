@@ -381,28 +381,44 @@ def eval_command(
     ] = None,
     predictions: Annotated[
         Path | None,
-        typer.Option(help="Re-score saved predictions (<doc>.json) instead of running a model."),
+        typer.Option(
+            help="Re-score saved predictions (<split>/<doc>.json) instead of running a model."
+        ),
     ] = None,
-    gold: Annotated[Path, typer.Option(help="Folder of gold files.")] = Path("evals/gold"),
-    documents: Annotated[Path, typer.Option(help="Folder of the documents.")] = Path("seeds"),
-    thresholds: Annotated[Path, typer.Option(help="Floors, ceilings and baseline settings.")] = (
-        Path("evals/thresholds.toml")
-    ),
+    split: Annotated[
+        list[str] | None,
+        typer.Option(help="Run only this split (repeatable); default: every split."),
+    ] = None,
+    thresholds: Annotated[
+        Path, typer.Option(help="Splits, floors, ceilings and baseline settings.")
+    ] = Path("evals/thresholds.toml"),
     update_baseline: Annotated[
         bool, typer.Option(help="Write this run's metrics as the new committed baseline.")
     ] = False,
     cache: Annotated[
-        bool, typer.Option(help="Reuse cached predictions of unchanged model/prompt/document.")
+        bool,
+        typer.Option(
+            help="Replay recorded model answers to identical requests (--no-cache: live)."
+        ),
     ] = True,
+    prune_cache: Annotated[
+        bool, typer.Option(help="Delete recorded answers this run did not use.")
+    ] = False,
+    ablate: Annotated[
+        bool,
+        typer.Option(help="Also run with each switchable step off and print its contribution."),
+    ] = False,
     provider: Annotated[ProviderChoice | None, typer.Option(help="Model provider.")] = None,
     model: Annotated[str | None, typer.Option(help="Model name.")] = None,
     base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server URL.")] = None,
 ) -> None:
     """Score the extraction against the hand-labelled gold files; exit 1 on a broken threshold.
 
-    Predicts every gold document (cached by model, prompt and schema version and document
-    hash) or re-scores saved predictions, prints the report, and checks evals/thresholds.toml.
+    Predicts every gold document of every split in evals/thresholds.toml (dev and test),
+    replaying recorded model answers to identical requests, or re-scores saved predictions;
+    prints the report with the dev-test gap, and gates each split on its thresholds.
     """
+    from summarizer.evaluation.ablation import ablation_markdown, run_ablation
     from summarizer.evaluation.runner import EvalOptions, run_eval
 
     settings = Settings(
@@ -411,13 +427,13 @@ def eval_command(
         base_url=base_url,
     )
     options = EvalOptions(
-        gold_dir=gold,
-        documents_dir=documents,
         thresholds=thresholds,
+        splits=tuple(split or ()),
         out_dir=out,
         predictions_dir=predictions,
         update_baseline=update_baseline,
         use_cache=cache,
+        prune_cache=prune_cache,
         settings=settings,
     )
     with _handled():
@@ -427,4 +443,12 @@ def eval_command(
         _err(f"threshold broken: {failure}")
     for name, error in outcome.errors.items():
         _err(f"document failed: {name}: {error}")
+    if ablate:
+        with _handled():
+            table = run_ablation(options, outcome, log=_err)
+        typer.echo(ablation_markdown(table))
+        if out is not None:
+            from summarizer.batch import write_atomic
+
+            write_atomic(out / "ablation.md", ablation_markdown(table))
     raise typer.Exit(EXIT_OK if outcome.passed else EXIT_FAILED)

@@ -45,6 +45,9 @@ class Settings:
     timeout: float = 300.0
     threads: int | None = None
     context_tokens: int = 8192
+    #: Switchable pipeline steps to skip, by name (``summarizer.pipeline.SWITCHABLE``): for
+    #: ablation, never needed for normal use.
+    disabled_steps: frozenset[str] = frozenset()
     #: Why this provider was chosen; filled in by ``resolve_settings``.
     reason: str = ""
 

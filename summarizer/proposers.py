@@ -24,8 +24,10 @@ _ANAPHOR = re.compile(
 )
 
 
-def _party_meant(name: str, parties: list[Party]) -> str | None:
+def party_meant(name: str, parties: list[Party]) -> str | None:
     """The name of the party that free-text ``name`` refers to most strongly, or None."""
+    if not name.strip():
+        return None
     best, best_score = None, 0
     for party in parties:
         score = mentions(name, [party.name, *party.aliases])
@@ -46,15 +48,15 @@ def proposer_of(
     The model's ``name`` if it refers to a party; otherwise the party named last in the
     condition's sentence before the demand itself begins, or, when that part opens with a
     pronoun ("The group had demanded"), the party the sentence before names first; otherwise
-    the model's words.
+    None: a proposer is a party of the record or nobody, never the model's free text.
     """
     words = name.strip() or None
-    if words and (meant := _party_meant(words, parties)):
+    if words and (meant := party_meant(words, parties)):
         return meant
     start, end = span
     i = next((i for i, (a, b) in enumerate(bounds) if a <= start < b), None)
     if i is None:
-        return words
+        return None
     # Up to where the demand itself begins: "X would honour it as long as <Y is freed>".
     before = source[bounds[i][0] : max(start, demand_clause(source, start, end)[0])]
     named = _named(before, parties, last=True)
@@ -62,7 +64,7 @@ def proposer_of(
         # "The group had demanded ...", "He said his members would ...": the group is the
         # subject of the sentence before, the party it names first.
         named = _named(source[bounds[i - 1][0] : bounds[i - 1][1]], parties, last=False)
-    return named or words
+    return named
 
 
 def _named(text: str, parties: list[Party], *, last: bool) -> str | None:

@@ -41,6 +41,8 @@ Category = Literal[
     "other",
 ]
 Alignment = Literal["exact", "fuzzy"]
+#: Who chose a piece of evidence: the model (its quote, aligned by the system) or a system rule.
+Origin = Literal["model", "rule"]
 
 STANCES: tuple[Stance, ...] = ("accepts", "rejects", "conditional", "withdrew", "unclear")
 ISO_DATE_PREFIX = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
@@ -59,6 +61,11 @@ class Evidence(_Strict):
     alignment: Alignment = Field(
         description="exact: the quote is the source text verbatim; fuzzy: the model's quote "
         "differed slightly and was aligned to the closest passage."
+    )
+    origin: Origin = Field(
+        default="model",
+        description="model: the model quoted or picked this passage; rule: a system rule chose "
+        "it (a numbered provision, a sentence whose words state a stance, a demand clause).",
     )
 
 
@@ -146,6 +153,10 @@ class Provenance(_Strict):
     source_sha256: str = Field(description="sha256 of the source text (UTF-8).")
     dropped_items: int = Field(
         default=0, description="Items dropped because their evidence was not in the source."
+    )
+    disabled_steps: list[str] = Field(
+        default_factory=list,
+        description="Pipeline steps switched off for this record (ablation); empty normally.",
     )
     tool_version: str = Field(description="Version of agreement-summarizer.")
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from summarizer.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLD = ROOT / "evals" / "gold"
+GOLD = ROOT / "evals" / "gold" / "dev"
 NAMES = ["ak-bulak-2022", "tin-adrar-2024"]
 
 
@@ -38,11 +38,14 @@ def _as_prediction(gold: dict, text: str) -> dict:
     }
 
 
+SPLITS = '[splits.dev]\ngold = "gold"\ndocuments = "docs"\n'
+
+
 @pytest.fixture
 def setup(tmp_path: Path):
-    gold_dir, docs, preds = tmp_path / "gold", tmp_path / "docs", tmp_path / "preds"
+    gold_dir, docs, preds = tmp_path / "gold", tmp_path / "docs", tmp_path / "preds" / "dev"
     for d in (gold_dir, docs, preds):
-        d.mkdir()
+        d.mkdir(parents=True)
     for name in NAMES:
         gold = json.loads((GOLD / f"{name}.json").read_text(encoding="utf-8"))
         text = (ROOT / "seeds" / gold["document"]).read_text(encoding="utf-8")
@@ -52,7 +55,7 @@ def setup(tmp_path: Path):
         (preds / f"{name}.json").write_text(json.dumps(pred), encoding="utf-8")
     thresholds = tmp_path / "thresholds.toml"
     thresholds.write_text(
-        "[floors]\narticles_f1 = 0.9\n[ceilings]\nfabricated_dates = 0\n"
+        SPLITS + "[floors]\narticles_f1 = 0.9\n[ceilings]\nfabricated_dates = 0\n"
         '[baseline]\nfile = "baseline.json"\nmargin = 0.05\nmetrics = ["articles_f1"]\n',
         encoding="utf-8",
     )
@@ -62,10 +65,6 @@ def setup(tmp_path: Path):
 def _run(setup: Path, *extra: str):
     args = [
         "eval",
-        "--gold",
-        str(setup / "gold"),
-        "--documents",
-        str(setup / "docs"),
         "--predictions",
         str(setup / "preds"),
         "--thresholds",
@@ -82,18 +81,18 @@ def test_perfect_predictions_pass_and_write_every_report(setup: Path):
     assert result.exit_code == 0, result.stderr
     assert "# Eval report: PASS" in result.stdout
     report = json.loads((setup / "out" / "report.json").read_text())
-    assert report["metrics"]["articles_f1"] == 1.0
-    assert report["metrics"]["documents"] == 2
+    assert report["splits"]["dev"]["metrics"]["articles_f1"] == 1.0
+    assert report["splits"]["dev"]["metrics"]["documents"] == 2
     assert (setup / "out" / "report.md").read_text().startswith("# Eval report: PASS")
     suite = ET.parse(setup / "out" / "junit.xml").getroot()
     assert suite.get("failures") == "0"
     names = {(c.get("classname"), c.get("name")) for c in suite.iter("testcase")}
-    assert ("eval.ak-bulak-2022", "articles") in names
-    assert ("eval.tin-adrar-2024", "date") in names
+    assert ("eval.dev.ak-bulak-2022", "articles") in names
+    assert ("eval.dev.tin-adrar-2024", "date") in names
 
 
 def test_broken_floor_fails_with_exit_1_and_junit_failures(setup: Path):
-    pred_path = setup / "preds" / "ak-bulak-2022.json"
+    pred_path = setup / "preds" / "dev" / "ak-bulak-2022.json"
     pred = json.loads(pred_path.read_text())
     pred["articles"] = pred["articles"][:1]
     pred["agreement"]["date"] = "1999-01-01"
@@ -109,12 +108,12 @@ def test_broken_floor_fails_with_exit_1_and_junit_failures(setup: Path):
 def test_baseline_is_written_on_request_and_a_drop_fails(setup: Path):
     assert _run(setup, "--update-baseline").exit_code == 0
     baseline = json.loads((setup / "baseline.json").read_text())
-    assert baseline["metrics"]["articles_f1"] == 1.0
+    assert baseline["splits"]["dev"]["articles_f1"] == 1.0
     # Lower the floor so only the baseline can catch the drop.
     (setup / "thresholds.toml").write_text(
-        '[baseline]\nfile = "baseline.json"\nmargin = 0.05\nmetrics = ["articles_f1"]\n'
+        SPLITS + '[baseline]\nfile = "baseline.json"\nmargin = 0.05\nmetrics = ["articles_f1"]\n'
     )
-    pred_path = setup / "preds" / "ak-bulak-2022.json"
+    pred_path = setup / "preds" / "dev" / "ak-bulak-2022.json"
     pred = json.loads(pred_path.read_text())
     pred["articles"] = pred["articles"][:2]
     pred_path.write_text(json.dumps(pred))
@@ -124,21 +123,22 @@ def test_baseline_is_written_on_request_and_a_drop_fails(setup: Path):
 
 
 def test_missing_prediction_is_a_failed_document_scored_as_empty(setup: Path):
-    (setup / "preds" / "ak-bulak-2022.json").unlink()
-    (setup / "thresholds.toml").write_text("[ceilings]\nfailed_documents = 0\n")
+    (setup / "preds" / "dev" / "ak-bulak-2022.json").unlink()
+    (setup / "thresholds.toml").write_text(SPLITS + "[ceilings]\nfailed_documents = 0\n")
     result = _run(setup)
     assert result.exit_code == 1
     assert "ak-bulak-2022" in result.stderr
     assert "failed_documents = 1 is above its ceiling 0" in result.stderr
     report = json.loads((setup / "out" / "report.json").read_text())
-    assert report["metrics"]["articles_recall"] == 0.5  # ak-bulak found nothing; tin-adrar ok
+    dev = report["splits"]["dev"]["metrics"]
+    assert dev["articles_recall"] == 0.5  # ak-bulak found nothing; tin-adrar ok
 
 
 def test_configured_baseline_that_is_missing_is_an_error(setup: Path):
     result = _run(setup)
     assert result.exit_code == 0  # no baseline yet is fine only while none is committed
     (setup / "thresholds.toml").write_text(
-        '[baseline]\nfile = "nope.json"\nmargin = 0.05\n'
+        SPLITS + '[baseline]\nfile = "nope.json"\nmargin = 0.05\n'
         'metrics = ["articles_f1"]\nrequired = true\n'
     )
     result = _run(setup)

@@ -1,42 +1,70 @@
-"""Gold files: valid against their schema, and every evidence quote is in its document."""
+"""Gold files: valid against their schema, grounded in their documents, one per document of
+each split, and passing every check of the labelling guide (``evals/check_gold.py``)."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import tomllib
 from pathlib import Path
 
 import jsonschema
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLD = sorted((ROOT / "evals" / "gold").glob("*.json"))
-SCHEMA = json.loads((ROOT / "evals" / "gold.schema.json").read_text(encoding="utf-8"))
+EVALS = ROOT / "evals"
+SCHEMA = json.loads((EVALS / "gold.schema.json").read_text(encoding="utf-8"))
+SPLITS = tomllib.loads((EVALS / "thresholds.toml").read_text(encoding="utf-8"))["splits"]
+GOLD = [
+    (name, path, EVALS / entry["documents"])
+    for name, entry in SPLITS.items()
+    for path in sorted((EVALS / entry["gold"]).glob("*.json"))
+]
+
+_spec = importlib.util.spec_from_file_location("check_gold", EVALS / "check_gold.py")
+assert _spec is not None and _spec.loader is not None
+check_gold = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(check_gold)
 
 
-def test_there_is_a_gold_file_for_every_seed_document():
-    documents = {json.loads(p.read_text(encoding="utf-8"))["document"] for p in GOLD}
-    assert documents == {p.name for p in (ROOT / "seeds").glob("*.txt")}
-    assert len(GOLD) >= 12
+@pytest.mark.parametrize("split", sorted(SPLITS))
+def test_every_document_of_a_split_has_one_gold_file(split: str):
+    entry = SPLITS[split]
+    gold = sorted((EVALS / entry["gold"]).glob("*.json"))
+    documents = {json.loads(p.read_text(encoding="utf-8"))["document"] for p in gold}
+    assert documents == {p.name for p in (EVALS / entry["documents"]).glob("*.txt")}
+    assert len(gold) >= 12
 
 
-@pytest.mark.parametrize("path", GOLD, ids=lambda p: p.stem)
-def test_gold_file_is_valid_and_grounded(path: Path):
+def test_the_splits_share_no_document():
+    dev, test = ({p.name for p in (EVALS / SPLITS[s]["documents"]).glob("*.txt")} for s in ("dev", "test"))
+    assert not dev & test
+
+
+@pytest.mark.parametrize("split,path,documents", GOLD, ids=lambda v: getattr(v, "stem", v))
+def test_gold_file_passes_the_labelling_checks(split: str, path: Path, documents: Path):
     gold = json.loads(path.read_text(encoding="utf-8"))
     jsonschema.validate(gold, SCHEMA, cls=jsonschema.Draft202012Validator)
-    text = (ROOT / "seeds" / gold["document"]).read_text(encoding="utf-8")
-    for kind in ("parties", "articles", "conditions"):
-        for item in gold[kind]:
-            for ev in item["evidence"]:
-                assert ev["quote"] in text, f"{kind}: {ev['quote']!r} is not in the document"
-    names = {p["name"] for p in gold["parties"]}
-    for condition in gold["conditions"]:
-        assert condition["proposed_by"] in names
+    text = (documents / gold["document"]).read_text(encoding="utf-8")
+    assert check_gold.problems(gold, text) == []
 
 
 def test_gold_schema_rejects_a_bad_stance():
-    gold = json.loads(GOLD[0].read_text(encoding="utf-8"))
-    if not gold["parties"]:
-        gold = json.loads(GOLD[1].read_text(encoding="utf-8"))
+    gold = next(
+        json.loads(p.read_text(encoding="utf-8"))
+        for _, p, _ in GOLD
+        if json.loads(p.read_text(encoding="utf-8"))["parties"]
+    )
     gold["parties"][0]["stance"] = "enthusiastic"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(gold, SCHEMA, cls=jsonschema.Draft202012Validator)
+
+
+def test_the_check_catches_a_quote_that_is_not_in_the_document():
+    _, path, documents = GOLD[0]
+    gold = json.loads(path.read_text(encoding="utf-8"))
+    text = (documents / gold["document"]).read_text(encoding="utf-8")
+    gold["articles"].append(
+        {"number": None, "text": "x", "categories": ["other"], "evidence": [{"quote": "not in it at all"}]}
+    )
+    assert any("quote not in the document" in p for p in check_gold.problems(gold, text))

@@ -107,28 +107,56 @@ def test_a_mediator_accepts_without_a_stance_call():
     assert not any("stance of Russian army" in r["messages"][1]["content"] for r in asked)
 
 
-def test_the_terms_of_a_proposal_never_agreed_are_pending_conditions_of_its_proposer():
+PROPOSAL = (
+    "The envoy presented a plan on Monday. Under the plan, the region would gain autonomy "
+    "for five years. The plan also proposes a referendum after that period. The kingdom "
+    "rejected the plan. Both sides agreed to meet again in May."
+)
+
+
+def _proposal_record(text: str, terms: list[str], status: str):
     actors = {
-        "parties": [
-            {"name": "Syrian government", "aliases": [], "role": "proposer", "actor_type": "state"}
-        ]
+        "parties": [{"name": "envoy", "aliases": [], "role": "proposer", "actor_type": "international"}]
     }
-    proposed = {**SEED_CONDITIONS, "status": "proposed"}
+    fields = {**SEED_CONDITIONS, "conditions": [], "status": status}
     server = FakeChatServer(
         {
             **FakeChatServer().answers,
-            "ConditionsDraft": proposed,
+            "ArticlesDraft": {"terms": [{"quote": q} for q in terms]},
+            "ConditionsDraft": fields,
             "ActorsDraft": actors,
         }
     )
-    record = Summarizer(provider=fake_provider(server)).summarize(TEXT)
-    assert record.articles == []
-    offered = [c for c in record.conditions if c.outcome == "pending"]
-    assert [c.text for c in offered][:2] == [
-        "handing over heavy weapons as of Sunday",
-        "civilians return to the towns where there is no army",
+    return Summarizer(provider=fake_provider(server)).summarize(text)
+
+
+def test_terms_a_proposal_puts_forward_become_pending_conditions_of_its_proposer():
+    record = _proposal_record(
+        PROPOSAL,
+        ["the region would gain autonomy for five years", "a referendum after that period",
+         "Both sides agreed to meet again in May"],
+        "proposed",
+    )
+    assert [c.text for c in record.conditions] == [
+        "the region would gain autonomy for five years",
+        "a referendum after that period",
     ]
-    assert {c.proposed_by for c in offered} == {"Syrian government"}
+    assert {(c.proposed_by, c.outcome) for c in record.conditions} == {("envoy", "pending")}
+    # The one term its sentence does not put forward stays an article: the override acts on
+    # the items its evidence supports, never on the whole list.
+    assert [a.text for a in record.articles] == ["Both sides agreed to meet again in May"]
+
+
+def test_a_signed_deal_misread_as_proposed_keeps_its_articles():
+    text = (
+        "The two parties signed a memorandum in the capital on Friday. The memorandum "
+        "provides for the release of all detainees. Fighters will withdraw from the hills."
+    )
+    terms = ["the release of all detainees", "Fighters will withdraw from the hills"]
+    record = _proposal_record(text, terms, "proposed")
+    assert [a.text for a in record.articles] == terms
+    assert record.conditions == []
+    assert record.agreement.status == "signed"
 
 
 def test_no_agreement_gives_an_honest_empty_record():

@@ -57,7 +57,7 @@ def test_the_subject_before_the_demand_wins_over_a_party_inside_it() -> None:
     assert proposer_of("its office", span, PARTIES, TEXT, BOUNDS) == "Liwa Ahl al-Ard brigade"
 
 
-def test_words_naming_no_party_stay_as_the_model_wrote_them() -> None:
+def test_words_naming_no_party_give_no_proposer_never_free_text() -> None:
     span = _span("guarantees from the government")
-    assert proposer_of("opposition leaders", span, PARTIES, TEXT, BOUNDS) == "opposition leaders"
+    assert proposer_of("opposition leaders", span, PARTIES, TEXT, BOUNDS) is None
     assert proposer_of("", span, PARTIES, TEXT, BOUNDS) is None

@@ -52,82 +52,100 @@ def format_metric(value: Any) -> str:
     return f"{value:.2f}" if isinstance(value, float) else str(value)
 
 
+#: One split's part of a report: metrics, per-document entries, failed documents.
+SplitReport = tuple[dict[str, float | int | None], dict[str, dict[str, Any]], dict[str, str]]
+
+
 def markdown_report(
-    metrics: dict[str, float | int | None],
-    documents: dict[str, dict[str, Any]],
+    splits: dict[str, SplitReport],
+    gap: dict[str, float],
     failures: list[str],
-    errors: dict[str, str],
     thresholds: dict[str, Any],
 ) -> str:
-    """A human report: verdict, macro metrics against floors and targets, per-document table."""
+    """A human report: verdict, each split's metrics side by side with the gap between the
+    first two (dev minus test), floors and targets, then a per-document table per split."""
     floors = thresholds.get("floors", {})
     ceilings = thresholds.get("ceilings", {})
     targets = thresholds.get("targets", {})
-    verdict = "PASS" if not failures and not errors else "FAIL"
+    any_errors = any(errors for _, _, errors in splits.values())
+    verdict = "PASS" if not failures and not any_errors else "FAIL"
+    names = list(splits)
+    gap_head = f" gap ({names[0]} - {names[1]}) |" if gap else ""
     lines = [
         f"# Eval report: {verdict}",
         "",
-        "| metric | value | floor | target |",
-        "|---|---|---|---|",
+        f"| metric | {' | '.join(names)} |{gap_head} floor | target |",
+        "|---|" + "---|" * len(names) + ("---|" if gap else "") + "---|---|",
     ]
-    for name, value in metrics.items():
+    metric_names = list(dict.fromkeys(m for metrics, _, _ in splits.values() for m in metrics))
+    for name in metric_names:
         limit = floors.get(name, ceilings.get(name))
         bound = "" if limit is None else (f">= {limit}" if name in floors else f"<= {limit}")
         target = format_metric(targets.get(name, ""))
-        lines.append(f"| {name} | {format_metric(value)} | {bound} | {target} |")
-    lines += [
-        "",
-        "| document | articles F1 | conditions F1 | parties F1 | stance | grounded | date ok "
-        "| seconds | calls | generated tokens |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for name, doc in documents.items():
-        s = doc["score"]
-        usage = doc.get("usage") or {}
-        cells = [
-            name,
-            *(format_metric(s[kind]["f1"]) for kind in ("articles", "conditions", "parties")),
-            format_metric(s["stance_accuracy"]),
-            format_metric(s["grounded_share"]),
-            str(s["agreement_fields"].get("date")),
-            format_metric(doc.get("duration_s")),
-            str(doc.get("calls")),
-            str(usage.get("completion_tokens", "")),
+        values = [format_metric(splits[n][0].get(name)) for n in names]
+        gap_cell = f" {format_metric(gap[name]) if name in gap else ''} |" if gap else ""
+        lines.append(f"| {name} | {' | '.join(values)} |{gap_cell} {bound} | {target} |")
+    for split, (_, documents, errors) in splits.items():
+        lines += [
+            "",
+            f"## {split}",
+            "",
+            "| document | articles F1 | conditions F1 | parties F1 | stance | grounded | date ok "
+            "| seconds | calls | generated tokens |",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
-        lines.append(f"| {' | '.join(cells)} |")
+        for name, doc in documents.items():
+            s = doc["score"]
+            usage = doc.get("usage") or {}
+            cells = [
+                name,
+                *(format_metric(s[kind]["f1"]) for kind in ("articles", "conditions", "parties")),
+                format_metric(s["stance_accuracy"]),
+                format_metric(s["grounded_share"]),
+                str(s["agreement_fields"].get("date")),
+                format_metric(doc.get("duration_s")),
+                str(doc.get("calls")),
+                str(usage.get("completion_tokens", "")),
+            ]
+            lines.append(f"| {' | '.join(cells)} |")
+        if errors:
+            lines += ["", "Documents that failed:", *[f"- {k}: {v}" for k, v in errors.items()]]
     if failures:
         lines += ["", "## Broken thresholds", *[f"- {f}" for f in failures]]
-    if errors:
-        lines += ["", "## Documents that failed", *[f"- {k}: {v}" for k, v in errors.items()]]
     return "\n".join(lines) + "\n"
 
 
 def junit_xml(
-    documents: dict[str, dict[str, Any]], errors: dict[str, str], thresholds: dict[str, Any]
+    splits: dict[str, tuple[dict[str, dict[str, Any]], dict[str, str]]],
+    thresholds: dict[str, Any],
 ) -> str:
-    """JUnit XML: one test case per document and field, failing below that field's floor."""
+    """JUnit XML: one test case per split, document and field, failing below its floor."""
     floors = thresholds.get("floors", {})
     suite = ET.Element("testsuite", name="agreement-summarizer-eval")
     count = failed = 0
-    for name, doc in documents.items():
-        for field, path, floor_key in _JUNIT_FIELDS:
+    for split, (documents, errors) in splits.items():
+        for name, doc in documents.items():
+            classname = f"eval.{split}.{name}"
+            for field, path, floor_key in _JUNIT_FIELDS:
+                count += 1
+                case = ET.SubElement(suite, "testcase", classname=classname, name=field)
+                value = _get(doc["score"], path)
+                floor = floors.get(floor_key)
+                if floor is not None and value is not None and value < floor:
+                    failed += 1
+                    ET.SubElement(case, "failure", message=f"{field} {value:.2f} < floor {floor}")
             count += 1
-            case = ET.SubElement(suite, "testcase", classname=f"eval.{name}", name=field)
-            value = _get(doc["score"], path)
-            floor = floors.get(floor_key)
-            if floor is not None and value is not None and value < floor:
+            case = ET.SubElement(suite, "testcase", classname=classname, name="date")
+            if doc["score"].get("date_fabricated"):
                 failed += 1
-                ET.SubElement(case, "failure", message=f"{field} {value:.2f} < floor {floor}")
-        count += 1
-        case = ET.SubElement(suite, "testcase", classname=f"eval.{name}", name="date")
-        if doc["score"].get("date_fabricated"):
+                ET.SubElement(case, "failure", message="fabricated date")
+        for name, message in errors.items():
+            count += 1
             failed += 1
-            ET.SubElement(case, "failure", message="fabricated date")
-    for name, message in errors.items():
-        count += 1
-        failed += 1
-        case = ET.SubElement(suite, "testcase", classname=f"eval.{name}", name="predict")
-        ET.SubElement(case, "error", message=message)
+            case = ET.SubElement(
+                suite, "testcase", classname=f"eval.{split}.{name}", name="predict"
+            )
+            ET.SubElement(case, "error", message=message)
     suite.set("tests", str(count))
     suite.set("failures", str(failed))
     return ET.tostring(suite, encoding="unicode", xml_declaration=True) + "\n"

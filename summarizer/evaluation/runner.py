@@ -1,16 +1,22 @@
-"""Run the eval: predict every gold document (or load saved predictions), score, gate.
+"""Run the eval: predict every gold document of every split (or load saved ones), score, gate.
 
-Predictions are cached under the user cache directory, keyed by model, prompt versions and
-hashes, schema version and document hash, so an unchanged rerun costs nothing.
+The splits are named in ``thresholds.toml`` (``[splits.dev]``, ``[splits.test]``): each has a
+folder of gold files and a folder of documents. Every split is scored and gated on its own,
+and the report sets them side by side with the gap between them: the test split is the measure
+of how the pipeline does on reports it was not written against.
+
+Every rule runs live on every document. Model answers are replayed from a call cache (see
+``summarizer.providers.replay``) when the very same request was answered before, so a change
+to rules alone costs seconds, and a committed cache lets CI replay an unchanged eval.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import statistics
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,44 +32,73 @@ from summarizer.evaluation.report import (
     markdown_report,
 )
 from summarizer.evaluation.score import DocumentScore, aggregate, score_document
-from summarizer.extract import PROMPT_IDS
-from summarizer.load import read_document, sha256_text
-from summarizer.prompt import load_prompt
-from summarizer.schema import SCHEMA_VERSION
+from summarizer.load import read_document
+from summarizer.providers import Provider
+from summarizer.providers.replay import CallCache
+
+#: The four headline metrics; ``overall`` is their mean.
+HEADLINE = ("articles_f1", "conditions_f1", "parties_f1", "stance_accuracy")
+
+
+@dataclass(frozen=True)
+class Split:
+    """A named set of gold files and the folder of their documents."""
+
+    name: str
+    gold_dir: Path
+    documents_dir: Path
 
 
 @dataclass(frozen=True)
 class EvalOptions:
     """Where the eval reads and writes, and how it predicts."""
 
-    gold_dir: Path
-    documents_dir: Path
     thresholds: Path
+    #: Splits to run, by name; empty: every split ``thresholds.toml`` names.
+    splits: tuple[str, ...] = ()
     out_dir: Path | None = None
     predictions_dir: Path | None = None
     update_baseline: bool = False
+    #: Replay recorded model answers; False runs every call live (and records it).
     use_cache: bool = True
+    #: The call cache's folder; None: the one ``thresholds.toml`` names, else the user cache.
+    cache_dir: Path | None = None
+    #: Delete recorded answers this run did not use (after a complete run only).
+    prune_cache: bool = False
     settings: Settings | None = None
 
 
 @dataclass
-class EvalOutcome:
-    """The eval's result: metrics, per-document scores and what broke."""
+class SplitOutcome:
+    """One split's metrics, per-document scores, failed documents and broken thresholds."""
 
     metrics: dict[str, float | int | None]
     documents: dict[str, dict[str, Any]]
-    failures: list[str] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EvalOutcome:
+    """The eval's result: per split, the gap between the first two, and what broke."""
+
+    splits: dict[str, SplitOutcome]
+    failures: list[str] = field(default_factory=list)
     markdown: str = ""
 
     @property
     def passed(self) -> bool:
-        """True when no floor, ceiling or baseline check failed.
+        """True when no floor, ceiling or baseline check failed in any split.
 
         A document whose prediction failed is scored as an empty record (it found nothing) and
         counted in ``failed_documents``, which ``thresholds.toml`` caps.
         """
         return not self.failures
+
+    @property
+    def errors(self) -> dict[str, str]:
+        """Failed documents of every split, as ``split/document``."""
+        return {f"{s}/{d}": e for s, out in self.splits.items() for d, e in out.errors.items()}
 
 
 #: What a document whose prediction failed is scored as: a record that found nothing.
@@ -76,34 +111,8 @@ _EMPTY_RECORD: dict[str, Any] = {
 }
 
 
-def _code_fingerprint() -> str:
-    """A hash of the package's own code, so a changed pipeline never reuses old predictions."""
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent.parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def _cache_key(summarizer: Summarizer, source: str, code: str) -> str:
-    info = summarizer.provider.info
-    parts = {
-        "code": code,
-        "model": info.model,
-        "model_sha256": info.model_sha256,
-        "provider": info.name,
-        "base_url": info.base_url,
-        "prompts": [load_prompt(p).ref.model_dump() for p in PROMPT_IDS],
-        "schema": SCHEMA_VERSION,
-        "source": sha256_text(source),
-        "max_retries": summarizer.settings.max_retries,
-    }
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-
-
 def load_thresholds(path: Path) -> dict[str, Any]:
-    """Read ``thresholds.toml``: ``[floors]``, ``[ceilings]`` and ``[baseline]``.
+    """Read ``thresholds.toml``: splits, floors, ceilings, baseline, cache and targets.
 
     Raises:
         ConfigurationError: the file is missing or not valid TOML.
@@ -112,6 +121,42 @@ def load_thresholds(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as e:
         raise ConfigurationError(f"Cannot read thresholds {path}: {e}", hint="Fix the file.") from e
+
+
+def configured_splits(
+    thresholds: dict[str, Any], base: Path, wanted: tuple[str, ...]
+) -> list[Split]:
+    """The splits ``thresholds.toml`` names (paths relative to its folder), or those wanted.
+
+    Raises:
+        ConfigurationError: no splits configured, or a wanted split is not among them.
+    """
+    table = thresholds.get("splits", {})
+    splits = [
+        Split(name, base / str(entry["gold"]), base / str(entry["documents"]))
+        for name, entry in table.items()
+    ]
+    if not splits:
+        raise ConfigurationError(
+            "thresholds.toml names no splits.",
+            hint='Add [splits.dev] with gold = "gold/dev" and documents = "../seeds".',
+        )
+    unknown = [w for w in wanted if w not in table]
+    if unknown:
+        raise ConfigurationError(
+            f"Unknown split(s): {', '.join(unknown)}.", hint=f"Use one of: {', '.join(table)}."
+        )
+    return [s for s in splits if not wanted or s.name in wanted]
+
+
+def split_thresholds(thresholds: dict[str, Any], split: str) -> dict[str, Any]:
+    """The thresholds of one split: ``[floors]`` and ``[ceilings]`` with the split's own
+    ``[splits.<name>.floors]`` / ``[splits.<name>.ceilings]`` taking precedence."""
+    entry = thresholds.get("splits", {}).get(split, {})
+    merged = dict(thresholds)
+    for kind in ("floors", "ceilings"):
+        merged[kind] = {**thresholds.get(kind, {}), **entry.get(kind, {})}
+    return merged
 
 
 def check_thresholds(
@@ -140,8 +185,8 @@ def check_thresholds(
 
 def _load_baseline(
     options: EvalOptions, thresholds: dict[str, Any]
-) -> tuple[Path, dict[str, float | int | None] | None]:
-    """The baseline file's path and metrics (None when absent or being replaced).
+) -> tuple[Path, dict[str, dict[str, float | int | None]] | None]:
+    """The baseline file's path and its metrics per split (None when absent or replaced).
 
     Checked before any prediction, so a missing required baseline costs no model time.
     """
@@ -150,10 +195,10 @@ def _load_baseline(
     if options.update_baseline:
         return path, None
     if path.is_file():
-        metrics: dict[str, float | int | None] = json.loads(path.read_text(encoding="utf-8")).get(
-            "metrics", {}
-        )
-        return path, metrics
+        splits: dict[str, dict[str, float | int | None]] = json.loads(
+            path.read_text(encoding="utf-8")
+        ).get("splits", {})
+        return path, splits
     if settings.get("required", False):
         raise ConfigurationError(
             f"The baseline {path} is missing.",
@@ -162,95 +207,218 @@ def _load_baseline(
     return path, None
 
 
-def run_eval(options: EvalOptions, *, log: Callable[[str], None] = print) -> EvalOutcome:
-    """Predict (or load) every gold document, score it, write reports and check thresholds.
+class Predictor:
+    """Predicts documents with one loaded model, replaying recorded answers where it can."""
+
+    def __init__(self, settings: Settings | None, cache: CallCache | None) -> None:
+        self._settings = settings
+        self._cache = cache
+        self._provider: Provider | None = None
+        self._base: Summarizer | None = None
+
+    def predict(self, source: str, settings: Settings | None = None) -> dict[str, Any]:
+        """The record of one document as JSON data; ``settings`` may switch steps off.
+
+        The model loads on the first call. ``duration_s`` in the provenance counts the
+        replayed calls at the seconds they took live, so it stays the cost of a live run.
+
+        Raises:
+            SummarizerError: the provider failed or the output never validated.
+        """
+        if self._base is None:
+            self._base = Summarizer(self._settings)
+            self._provider = self._base.provider
+            self._provider.cache = self._cache
+        summarizer = (
+            self._base
+            if settings is None
+            else Summarizer(
+                settings.with_changes(provider=self._base.settings.provider),
+                provider=self._provider,
+            )
+        )
+        if self._cache is not None:
+            self._cache.reset_counts()
+        record = summarizer.summarize(source).model_dump(mode="json")
+        if self._cache is not None:
+            prov = record["provenance"]
+            prov["duration_s"] = round(prov["duration_s"] + self._cache.replayed_seconds, 3)
+        return record
+
+    def close(self) -> None:
+        """Release the model."""
+        if self._base is not None:
+            self._base.close()
+
+
+@contextmanager
+def open_predictor(options: EvalOptions, thresholds: dict[str, Any]) -> Iterator[Predictor]:
+    """A predictor over the call cache the options and ``thresholds.toml`` name."""
+    directory = options.cache_dir
+    if directory is None and (configured := thresholds.get("cache", {}).get("calls")):
+        directory = options.thresholds.parent / str(configured)
+    cache = None
+    if directory is not None:
+        cache = CallCache(directory, read=options.use_cache)
+    predictor = Predictor(options.settings, cache)
+    try:
+        yield predictor
+    finally:
+        predictor.close()
+        if options.prune_cache and cache is not None:
+            cache.prune()
+
+
+def evaluate_split(
+    split: Split,
+    predict: Callable[[str], dict[str, Any]] | None,
+    *,
+    predictions_dir: Path | None = None,
+    out_dir: Path | None = None,
+    log: Callable[[str], None] = print,
+) -> SplitOutcome:
+    """Predict (or load) and score every gold document of one split.
 
     Raises:
-        ConfigurationError: no gold files, or thresholds/baseline unreadable.
-        SummarizerError: the provider cannot be opened.
+        ConfigurationError: the split has no gold files.
+        InputError: a gold file's document cannot be read.
     """
-    gold_files = sorted(options.gold_dir.glob("*.json"))
+    gold_files = sorted(split.gold_dir.glob("*.json"))
     if not gold_files:
-        raise ConfigurationError(f"No gold files in {options.gold_dir}.", hint="Check --gold.")
-    thresholds = load_thresholds(options.thresholds)
-    baseline_path, baseline = _load_baseline(options, thresholds)
-    summarizer: Summarizer | None = None
-    cache_dir: Path | None = None
-    code = _code_fingerprint()  # once per run: it reads every module of the package
+        raise ConfigurationError(
+            f"No gold files in {split.gold_dir} (split {split.name}).",
+            hint="Check [splits] in thresholds.toml.",
+        )
     scores: list[DocumentScore] = []
     documents: dict[str, dict[str, Any]] = {}
     errors: dict[str, str] = {}
-    try:
-        for gold_path in gold_files:
-            gold = json.loads(gold_path.read_text(encoding="utf-8"))
-            name = str(gold["document"])
-            source = read_document(options.documents_dir / name)
-            stem = Path(name).stem
-            if options.predictions_dir is not None:
-                pred_path = options.predictions_dir / f"{stem}.json"
-                if not pred_path.is_file():
-                    errors[stem] = f"no saved prediction {pred_path}"
-                    pred, cached = _EMPTY_RECORD, False
-                else:
-                    pred = json.loads(pred_path.read_text(encoding="utf-8"))
-                    cached = True
+    for gold_path in gold_files:
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        name = str(gold["document"])
+        source = read_document(split.documents_dir / name)
+        stem = Path(name).stem
+        pred: dict[str, Any]
+        if predictions_dir is not None:
+            pred_path = predictions_dir / split.name / f"{stem}.json"
+            if pred_path.is_file():
+                pred = json.loads(pred_path.read_text(encoding="utf-8"))
             else:
-                if summarizer is None:
-                    summarizer = Summarizer(options.settings)
-                    assert summarizer.settings.cache_dir is not None
-                    cache_dir = summarizer.settings.cache_dir / "predictions"
-                assert cache_dir is not None
-                cache_file = cache_dir / f"{_cache_key(summarizer, source, code)}.json"
-                cached = options.use_cache and cache_file.is_file()
-                if cached:
-                    pred = json.loads(cache_file.read_text(encoding="utf-8"))
-                else:
-                    log(f"predicting {name} ...")
-                    try:
-                        pred = summarizer.summarize(source).model_dump(mode="json")
-                    except SummarizerError as e:
-                        errors[stem] = f"{type(e).__name__}: {e}"
-                        log(f"  failed: {errors[stem]}")
-                        pred = _EMPTY_RECORD
-                    else:
-                        write_atomic(cache_file, json.dumps(pred, ensure_ascii=False, indent=2))
-            score = score_document(pred, gold, source)
-            scores.append(score)
-            prov = pred.get("provenance", {})
-            documents[stem] = {
-                "score": score.to_dict(),
-                "cached": cached,
-                "duration_s": prov.get("duration_s"),
-                "calls": prov.get("calls"),
-                "usage": prov.get("usage"),
-            }
-            log(
-                f"  {stem}: articles F1 {score.articles.f1:.2f}, conditions F1 "
-                f"{score.conditions.f1:.2f}, parties F1 {score.parties.f1:.2f}, stance "
-                f"{format_metric(score.stance_accuracy)}, {prov.get('duration_s')} s"
-                + (" (cached)" if cached else "")
+                errors[stem] = f"no saved prediction {pred_path}"
+                pred = _EMPTY_RECORD
+        else:
+            assert predict is not None
+            try:
+                pred = predict(source)
+            except SummarizerError as e:
+                errors[stem] = f"{type(e).__name__}: {e}"
+                log(f"  {split.name}/{stem} failed: {errors[stem]}")
+                pred = _EMPTY_RECORD
+        score = score_document(pred, gold, source)
+        scores.append(score)
+        prov = pred.get("provenance", {})
+        documents[stem] = {
+            "score": score.to_dict(),
+            "duration_s": prov.get("duration_s"),
+            "calls": prov.get("calls"),
+            "usage": prov.get("usage"),
+        }
+        log(
+            f"  {split.name}/{stem}: articles F1 {score.articles.f1:.2f}, conditions F1 "
+            f"{score.conditions.f1:.2f}, parties F1 {score.parties.f1:.2f}, stance "
+            f"{format_metric(score.stance_accuracy)}, {prov.get('duration_s')} s"
+        )
+        if out_dir is not None:
+            write_atomic(
+                out_dir / "predictions" / split.name / f"{stem}.json",
+                json.dumps(pred, ensure_ascii=False, indent=2),
             )
-            if options.out_dir is not None:
-                write_atomic(
-                    options.out_dir / "predictions" / f"{stem}.json",
-                    json.dumps(pred, ensure_ascii=False, indent=2),
-                )
-    finally:
-        if summarizer is not None:
-            summarizer.close()
-    metrics: dict[str, float | int | None] = flat_metrics(aggregate(scores)) if scores else {}
+    metrics: dict[str, float | int | None] = flat_metrics(aggregate(scores))
+    headline = [metrics.get(m) for m in HEADLINE]
+    metrics["overall"] = (
+        sum(float(v) for v in headline if v is not None) / len(headline)
+        if all(v is not None for v in headline)
+        else None
+    )
     metrics["failed_documents"] = len(errors)
     durations = [d["duration_s"] for d in documents.values() if d["duration_s"] is not None]
     metrics["median_duration_s"] = statistics.median(durations) if durations else None
-    failures = check_thresholds(metrics, thresholds, baseline)
-    outcome = EvalOutcome(metrics=metrics, documents=documents, failures=failures, errors=errors)
-    outcome.markdown = markdown_report(outcome.metrics, documents, failures, errors, thresholds)
-    report = {"metrics": metrics, "documents": documents, "failures": failures, "errors": errors}
+    return SplitOutcome(metrics=metrics, documents=documents, errors=errors)
+
+
+def split_gap(outcomes: dict[str, SplitOutcome]) -> dict[str, float]:
+    """Per headline metric, the first split's value minus the second's (dev minus test)."""
+    names = list(outcomes)
+    if len(names) < 2:
+        return {}
+    first, second = outcomes[names[0]].metrics, outcomes[names[1]].metrics
+    gap: dict[str, float] = {}
+    for metric in (*HEADLINE, "overall", "grounded_share"):
+        a, b = first.get(metric), second.get(metric)
+        if isinstance(a, int | float) and isinstance(b, int | float):
+            gap[metric] = float(a) - float(b)
+    return gap
+
+
+def run_eval(options: EvalOptions, *, log: Callable[[str], None] = print) -> EvalOutcome:
+    """Predict (or load) every gold document of each split, score, report and gate.
+
+    Raises:
+        ConfigurationError: no splits or gold files, or thresholds/baseline unreadable.
+        SummarizerError: the provider cannot be opened.
+    """
+    thresholds = load_thresholds(options.thresholds)
+    splits = configured_splits(thresholds, options.thresholds.parent, options.splits)
+    baseline_path, baseline = _load_baseline(options, thresholds)
+    outcomes: dict[str, SplitOutcome] = {}
+    with open_predictor(options, thresholds) as predictor:
+        predict = None if options.predictions_dir is not None else predictor.predict
+        for split in splits:
+            log(f"split {split.name}: {split.gold_dir}")
+            outcome = evaluate_split(
+                split,
+                predict,
+                predictions_dir=options.predictions_dir,
+                out_dir=options.out_dir,
+                log=log,
+            )
+            split_baseline = (baseline or {}).get(split.name)
+            outcome.failures = [
+                f"{split.name}: {f}"
+                for f in check_thresholds(
+                    outcome.metrics, split_thresholds(thresholds, split.name), split_baseline
+                )
+            ]
+            outcomes[split.name] = outcome
+    failures = [f for o in outcomes.values() for f in o.failures]
+    result = EvalOutcome(splits=outcomes, failures=failures)
+    gap = split_gap(outcomes)
+    result.markdown = markdown_report(
+        {n: (o.metrics, o.documents, o.errors) for n, o in outcomes.items()},
+        gap,
+        failures,
+        thresholds,
+    )
     if options.out_dir is not None:
+        report = {
+            "splits": {
+                n: {"metrics": o.metrics, "documents": o.documents, "errors": o.errors}
+                for n, o in outcomes.items()
+            },
+            "gap": gap,
+            "failures": failures,
+        }
         write_atomic(options.out_dir / "report.json", json.dumps(report, indent=2))
-        write_atomic(options.out_dir / "report.md", outcome.markdown)
-        write_atomic(options.out_dir / "junit.xml", junit_xml(documents, errors, thresholds))
-    if options.update_baseline and not errors:
-        write_atomic(baseline_path, json.dumps({"metrics": metrics}, indent=2) + "\n")
+        write_atomic(options.out_dir / "report.md", result.markdown)
+        write_atomic(
+            options.out_dir / "junit.xml",
+            junit_xml({n: (o.documents, o.errors) for n, o in outcomes.items()}, thresholds),
+        )
+    if options.update_baseline and not result.errors:
+        splits_out = {n: o.metrics for n, o in outcomes.items()}
+        if baseline_path.is_file() and options.splits:
+            # Updating some splits keeps the others' committed figures.
+            kept = json.loads(baseline_path.read_text(encoding="utf-8")).get("splits", {})
+            splits_out = {**kept, **splits_out}
+        write_atomic(baseline_path, json.dumps({"splits": splits_out}, indent=2) + "\n")
         log(f"baseline updated: {baseline_path}")
-    return outcome
+    return result

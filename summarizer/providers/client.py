@@ -8,6 +8,7 @@ the openai client, so retries, validation re-asks and usage accounting are the s
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -23,6 +24,7 @@ from summarizer.errors import (
     ProviderError,
     ProviderUnreachableError,
 )
+from summarizer.providers.replay import CallCache
 from summarizer.providers.transport import InProcessTransport, RetryTransport
 
 T = TypeVar("T", bound=BaseModel)
@@ -72,6 +74,8 @@ class ProviderInfo:
     model_sha256: str | None = None
     base_url: str | None = None
     context_tokens: int | None = None
+    #: The runtime and its version ("xllamacpp 2026.10.11549"); None for a remote server.
+    runtime: str | None = None
 
 
 class Provider:
@@ -90,6 +94,8 @@ class Provider:
     ) -> None:
         self.info = info
         self.runtime = runtime  # keeps the in-process model alive as long as the provider
+        #: Recorded answers to replay (the eval sets one); None: every call runs live.
+        self.cache: CallCache | None = None
         self.transport = transport
         self._settings = settings
         self._extra_body = dict(extra_body or {})
@@ -148,8 +154,15 @@ class Provider:
             ProviderError: any other provider failure.
             ConfigurationError: the provider refused the key or does not know the model.
         """
+        key = self._cache_key(messages, response_model, max_tokens) if self.cache else ""
+        if self.cache is not None and (entry := self.cache.get(key)) is not None:
+            return CallResult(
+                value=response_model.model_validate(entry["value"]),
+                stats=CallStats(**entry["stats"]),
+            )
         self._recorder.stats = CallStats(calls=1)
         self._recorder.last_output = None
+        started = time.perf_counter()
         try:
             value = self._client.chat.completions.create(
                 model=self.info.model,
@@ -163,7 +176,36 @@ class Provider:
             )
         except Exception as e:
             raise self._translate(e) from e
+        if self.cache is not None:
+            self.cache.put(
+                key,
+                {
+                    "value": value.model_dump(mode="json"),
+                    "stats": vars(self._recorder.stats).copy(),
+                    "seconds": round(time.perf_counter() - started, 3),
+                },
+            )
         return CallResult(value=value, stats=self._recorder.stats)
+
+    def _cache_key(
+        self, messages: list[dict[str, str]], response_model: type[BaseModel], max_tokens: int
+    ) -> str:
+        """Everything that decides the model's answer to this request, hashed."""
+        info = self.info
+        return CallCache.key(
+            {
+                "provider": info.name,
+                "model": info.model,
+                "model_sha256": info.model_sha256,
+                "runtime": info.runtime,
+                "context_tokens": info.context_tokens,
+                "base_url": info.base_url,
+                "messages": messages,
+                "schema": response_model.model_json_schema(),
+                "max_tokens": max_tokens,
+                "max_retries": self._settings.max_retries,
+            }
+        )
 
     def _body(self, reuse_prefix: bool) -> dict[str, Any] | None:
         """Extra request fields: llama.cpp's prompt-cache switch for the embedded runtime."""
@@ -249,7 +291,7 @@ def open_remote(settings: Settings, *, transport: httpx.BaseTransport | None = N
 
 def open_embedded(settings: Settings) -> Provider:
     """Load the embedded model (assembling the default weights on first use)."""
-    from summarizer.providers.embedded import resolve_model_file, start_runtime
+    from summarizer.providers.embedded import resolve_model_file, runtime_version, start_runtime
 
     assert settings.cache_dir is not None and settings.threads is not None
     model = resolve_model_file(settings.model_path, settings.cache_dir)
@@ -260,6 +302,7 @@ def open_embedded(settings: Settings) -> Provider:
         model=model.name,
         model_sha256=model.sha256,
         context_tokens=context,
+        runtime=runtime_version(),
     )
     return Provider(
         info,

@@ -121,6 +121,16 @@ def start_runtime(model: Path, *, threads: int, context_tokens: int, port: int =
         ) from e
 
 
+def runtime_version() -> str:
+    """The embedded runtime and its installed version, e.g. "xllamacpp 2026.10.11549"."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"xllamacpp {version('xllamacpp')}"
+    except PackageNotFoundError:
+        return "xllamacpp (version unknown)"
+
+
 def runtime_features() -> str:
     """The CPU instruction sets the installed runtime was built for, as llama.cpp reports them.
 

@@ -1,0 +1,180 @@
+"""The pipeline, top to bottom: every model call and every rule a report goes through.
+
+Each step is a function from draft to draft in the module of its stage (``terms``,
+``parties``, ``conditions``, ``agreement``); model steps also get the document's ``Calls``.
+A step marked switchable can be turned off by name (``Settings.disabled_steps``), and
+``summarizer eval --ablate`` measures what each one is worth on dev and on test. The other
+steps are the record's contract (grounding, closed sets, assembly) and always run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Literal, cast
+
+from summarizer.derive import speaks_of_an_agreement
+from summarizer.drafts import ActorsDraft, ArticlesDraft, ConditionsDraft
+from summarizer.errors import ConfigurationError, InputError
+from summarizer.ground import SourceIndex
+from summarizer.pipeline import agreement, conditions, parties, terms
+from summarizer.pipeline.state import Calls, Draft
+from summarizer.providers import Provider
+from summarizer.segment import split_sentences
+
+#: The prompt templates the pipeline may use, in call order.
+PROMPT_IDS = ("articles", "conditions", "actors", "dissent", "stance", "demand")
+#: Generation caps per pass, above the most the schema's list and string caps allow (about
+#: 4 characters a token plus indentation), so the grammar always closes the answer before the
+#: cap cuts it off: a model that repeats itself costs time, never the document.
+ARTICLES_MAX_TOKENS = 1800
+CONDITIONS_MAX_TOKENS = 1800
+ACTORS_MAX_TOKENS = 2200
+#: Tokens reserved in the context for instructions and the answer.
+_RESERVED_TOKENS = 2200
+#: A conservative characters-per-token figure for English news text.
+_CHARS_PER_TOKEN = 3.0
+
+
+def read_terms(draft: Draft, calls: Calls) -> Draft:
+    """Model, pass 1: the agreed terms, one verbatim quote per term."""
+    found = calls.ask("articles", ArticlesDraft, ARTICLES_MAX_TOKENS)
+    return replace(draft, term_quotes=[t.quote for t in found.terms])
+
+
+def read_conditions(draft: Draft, calls: Calls) -> Draft:
+    """Model, pass 2: the demands put forward, and the agreement's fields."""
+    return replace(draft, fields=calls.ask("conditions", ConditionsDraft, CONDITIONS_MAX_TOKENS))
+
+
+def read_actors(draft: Draft, calls: Calls) -> Draft:
+    """Model, pass 3: the actors, with every name the report uses for each."""
+    return replace(draft, actors=calls.ask("actors", ActorsDraft, ACTORS_MAX_TOKENS).parties)
+
+
+Rule = Callable[[Draft], Draft]
+ModelStep = Callable[[Draft, Calls], Draft]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One named step: a model call or a rule, and whether settings may switch it off."""
+
+    name: str
+    kind: Literal["model", "rule"]
+    run: Rule | ModelStep
+    switchable: bool
+
+    def apply(self, draft: Draft, calls: Calls) -> Draft:
+        """Run the step on a draft; a model step also gets the document's calls."""
+        if self.kind == "model":
+            return cast(ModelStep, self.run)(draft, calls)
+        return cast(Rule, self.run)(draft)
+
+    @property
+    def summary(self) -> str:
+        """The first line of the step function's docstring."""
+        return (self.run.__doc__ or "").strip().splitlines()[0]
+
+
+def _model(name: str, run: ModelStep, *, switchable: bool = False) -> Step:
+    return Step(name, "model", run, switchable)
+
+
+def _rule(name: str, run: Rule, *, switchable: bool = True) -> Step:
+    return Step(name, "rule", run, switchable)
+
+
+#: The pipeline, in order. Names are what ``disabled_steps`` and the ablation table use.
+STEPS: tuple[Step, ...] = (
+    # The three whole-document passes; the first computes the document's prompt prefix.
+    _model("read_terms", read_terms),
+    _model("read_conditions", read_conditions),
+    _model("read_actors", read_actors),
+    _rule("ground_fields", agreement.ground_fields, switchable=False),
+    # Terms.
+    _rule("ground_terms", terms.ground_terms, switchable=False),
+    _rule("split_terms", terms.split_terms),
+    _rule("numbered_terms", terms.take_numbered_terms),
+    _rule("drop_demand_terms", terms.drop_demand_terms),
+    _rule("join_terms", terms.join_terms),
+    _rule("build_articles", terms.build_articles, switchable=False),
+    # Parties.
+    _rule("clean_actors", parties.clean_actors, switchable=False),
+    _rule("leave_out_places", parties.leave_out_places),
+    _rule("fold_capitals", parties.fold_capital_names),
+    _model("ask_dissenters", parties.ask_dissenters, switchable=True),
+    _rule("fold_capitals_again", parties.fold_capital_names),
+    _rule("mediators_accept", parties.mediators_accept),
+    _model("ask_stances", parties.ask_stances),
+    _rule("stated_stances", parties.stated_stances),
+    _rule("fold_spokespeople", parties.fold_spokespeople_into_parties),
+    # Conditions.
+    _rule("offer_terms", conditions.offer_terms),
+    _rule("ground_conditions", conditions.ground_conditions, switchable=False),
+    _rule("narrow_demands", conditions.narrow_demands),
+    _rule("split_conditions", conditions.split_conditions),
+    _rule("keep_reported_demands", conditions.keep_reported_demands),
+    _rule("build_conditions", conditions.build_conditions, switchable=False),
+    _rule("resolve_proposers", conditions.resolve_proposers),
+    _model("ask_demands", conditions.ask_demands, switchable=True),
+    _rule("closed_proposers", conditions.closed_proposers, switchable=False),
+    # The agreement block.
+    _rule("date_not_effect_day", agreement.date_not_effect_day),
+    _rule("check_status", agreement.check_status),
+    _rule("check_stage", agreement.check_stage),
+    _rule("empty_when_nothing_found", agreement.empty_when_nothing_found, switchable=False),
+)
+
+#: Names of the steps settings may switch off, in pipeline order.
+SWITCHABLE: tuple[str, ...] = tuple(s.name for s in STEPS if s.switchable)
+
+
+def check_fits(text: str, context_tokens: int | None) -> None:
+    """Refuse a document too long for the model's context (chunking is not built yet).
+
+    Raises:
+        InputError: the estimated token count exceeds what the context leaves for the text.
+    """
+    if context_tokens is None:
+        return
+    budget = context_tokens - _RESERVED_TOKENS
+    estimate = int(len(text) / _CHARS_PER_TOKEN)
+    if estimate > budget:
+        raise InputError(
+            f"The document is about {estimate:,} tokens; the model's context leaves room for "
+            f"{budget:,}.",
+            hint="Split the report, or use a provider with a longer context.",
+        )
+
+
+def run_pipeline(
+    text: str, provider: Provider, disabled: frozenset[str] = frozenset()
+) -> tuple[Draft, Calls]:
+    """Run every step over one document, skipping the switchable steps named in ``disabled``.
+
+    A report that never uses a word of agreement, proposal or demand is not sent to the model:
+    its record is empty.
+
+    Raises:
+        ConfigurationError: ``disabled`` names a step that does not exist or cannot be off.
+        InputError: the document does not fit the model's context.
+        ProviderError, ExtractionError: from the provider.
+    """
+    unknown = sorted(disabled - set(SWITCHABLE))
+    if unknown:
+        raise ConfigurationError(
+            f"No switchable step named {', '.join(unknown)}.",
+            hint=f"Steps that can be switched off: {', '.join(SWITCHABLE)}.",
+        )
+    check_fits(text, provider.info.context_tokens)
+    calls = Calls(provider, text)
+    draft = Draft(text=text, sentences=split_sentences(text), index=SourceIndex(text))
+    if not speaks_of_an_agreement(text):
+        empty = replace(draft, speaks_of_agreement=False, agreement=agreement.empty_agreement())
+        return empty, calls
+    for step in STEPS:
+        if step.name in disabled:
+            continue
+        draft = step.apply(draft, calls)
+    return draft, calls
