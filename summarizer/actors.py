@@ -54,12 +54,14 @@ def drop_places(drafts: list[ActorDraft], source: str) -> list[ActorDraft]:
     ]
 
 
-def merge_actors(drafts: list[ActorDraft], source: str) -> list[ActorDraft]:
+def merge_actors(
+    drafts: list[ActorDraft], source: str, *, by_alias: bool = True
+) -> list[ActorDraft]:
     """Clean the model's actor list: one actor is one party, every alias is in the text.
 
-    Two drafts merge when one's name is the other's name or alias. Then aliases the text never
-    uses are dropped (a small model invents "Syrian troops"), as are duplicates and aliases
-    that are another party's name.
+    Two drafts merge when they have the same name, or (``by_alias``) when one's name is the
+    other's alias. Then aliases the text never uses are dropped (a small model invents
+    "Syrian troops"), as are duplicates and aliases that are another party's name.
     """
     groups: list[tuple[ActorDraft, list[str]]] = []
     for draft in drafts:
@@ -69,7 +71,11 @@ def merge_actors(drafts: list[ActorDraft], source: str) -> list[ActorDraft]:
         names = [name, *(a.strip() for a in draft.aliases if a.strip())]
         for i, (kept, kept_names) in enumerate(groups):
             kept_keys = {_key(n) for n in kept_names}
-            if _key(name) in kept_keys or _key(kept.name) in {_key(n) for n in names}:
+            same = _key(name) == _key(kept.name)
+            if same or (
+                by_alias
+                and (_key(name) in kept_keys or _key(kept.name) in {_key(n) for n in names})
+            ):
                 groups[i] = (kept, [*kept_names, *names])
                 break
         else:

@@ -37,7 +37,9 @@ def test_every_document_of_a_split_has_one_gold_file(split: str):
 
 
 def test_the_splits_share_no_document():
-    dev, test = ({p.name for p in (EVALS / SPLITS[s]["documents"]).glob("*.txt")} for s in ("dev", "test"))
+    dev, test = (
+        {p.name for p in (EVALS / SPLITS[s]["documents"]).glob("*.txt")} for s in ("dev", "test")
+    )
     assert not dev & test
 
 
@@ -65,6 +67,11 @@ def test_the_check_catches_a_quote_that_is_not_in_the_document():
     gold = json.loads(path.read_text(encoding="utf-8"))
     text = (documents / gold["document"]).read_text(encoding="utf-8")
     gold["articles"].append(
-        {"number": None, "text": "x", "categories": ["other"], "evidence": [{"quote": "not in it at all"}]}
+        {
+            "number": None,
+            "text": "x",
+            "categories": ["other"],
+            "evidence": [{"quote": "not in it at all"}],
+        }
     )
     assert any("quote not in the document" in p for p in check_gold.problems(gold, text))

@@ -116,7 +116,9 @@ PROPOSAL = (
 
 def _proposal_record(text: str, terms: list[str], status: str):
     actors = {
-        "parties": [{"name": "envoy", "aliases": [], "role": "proposer", "actor_type": "international"}]
+        "parties": [
+            {"name": "envoy", "aliases": [], "role": "proposer", "actor_type": "international"}
+        ]
     }
     fields = {**SEED_CONDITIONS, "conditions": [], "status": status}
     server = FakeChatServer(
@@ -133,8 +135,11 @@ def _proposal_record(text: str, terms: list[str], status: str):
 def test_terms_a_proposal_puts_forward_become_pending_conditions_of_its_proposer():
     record = _proposal_record(
         PROPOSAL,
-        ["the region would gain autonomy for five years", "a referendum after that period",
-         "Both sides agreed to meet again in May"],
+        [
+            "the region would gain autonomy for five years",
+            "a referendum after that period",
+            "Both sides agreed to meet again in May",
+        ],
         "proposed",
     )
     assert [c.text for c in record.conditions] == [

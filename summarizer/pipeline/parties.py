@@ -22,7 +22,12 @@ from summarizer.schema import Party
 
 
 def clean_actors(draft: Draft) -> Draft:
-    """One actor is one entry; aliases the text never uses are dropped (grounding)."""
+    """One name is one entry; aliases the text never uses are dropped (grounding)."""
+    return replace(draft, actors=merge_actors(draft.actors, draft.text, by_alias=False))
+
+
+def merge_by_alias(draft: Draft) -> Draft:
+    """Rule: an actor listed under a name that is another actor's alias is that actor."""
     return replace(draft, actors=merge_actors(draft.actors, draft.text))
 
 
@@ -42,7 +47,7 @@ def ask_dissenters(draft: Draft, calls: Calls) -> Draft:
         calls.provider, calls.prompt("dissent"), draft.sentences, draft.actors, draft.label
     )
     calls.add(cost)
-    return replace(draft, actors=merge_actors([*draft.actors, *extra], draft.text))
+    return replace(draft, actors=[*draft.actors, *merge_actors(extra, draft.text)])
 
 
 def mediators_accept(draft: Draft) -> Draft:

@@ -101,6 +101,7 @@ STEPS: tuple[Step, ...] = (
     _rule("build_articles", terms.build_articles, switchable=False),
     # Parties.
     _rule("clean_actors", parties.clean_actors, switchable=False),
+    _rule("merge_by_alias", parties.merge_by_alias),
     _rule("leave_out_places", parties.leave_out_places),
     _rule("fold_capitals", parties.fold_capital_names),
     _model("ask_dissenters", parties.ask_dissenters, switchable=True),
