@@ -61,6 +61,7 @@ def run_ablation(
             thresholds=options.thresholds, settings=options.settings, use_cache=options.use_cache
         ),
         thresholds,
+        log,
     ) as predictor:
         for name in steps:
             settings = base.with_changes(disabled_steps=frozenset({name}))

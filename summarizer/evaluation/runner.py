@@ -252,7 +252,9 @@ class Predictor:
 
 
 @contextmanager
-def open_predictor(options: EvalOptions, thresholds: dict[str, Any]) -> Iterator[Predictor]:
+def open_predictor(
+    options: EvalOptions, thresholds: dict[str, Any], log: Callable[[str], None] = print
+) -> Iterator[Predictor]:
     """A predictor over the call cache the options and ``thresholds.toml`` name."""
     directory = options.cache_dir
     if directory is None and (configured := thresholds.get("cache", {}).get("calls")):
@@ -265,8 +267,13 @@ def open_predictor(options: EvalOptions, thresholds: dict[str, Any]) -> Iterator
         yield predictor
     finally:
         predictor.close()
-        if options.prune_cache and cache is not None:
-            cache.prune()
+        if cache is not None:
+            log(
+                f"model calls: {cache.total_replayed} replayed from {directory}, "
+                f"{cache.total_live} live"
+            )
+            if options.prune_cache:
+                log(f"pruned {cache.prune()} recorded answers this run did not use")
 
 
 def evaluate_split(
@@ -370,7 +377,7 @@ def run_eval(options: EvalOptions, *, log: Callable[[str], None] = print) -> Eva
     splits = configured_splits(thresholds, options.thresholds.parent, options.splits)
     baseline_path, baseline = _load_baseline(options, thresholds)
     outcomes: dict[str, SplitOutcome] = {}
-    with open_predictor(options, thresholds) as predictor:
+    with open_predictor(options, thresholds, log) as predictor:
         predict = None if options.predictions_dir is not None else predictor.predict
         for split in splits:
             log(f"split {split.name}: {split.gold_dir}")

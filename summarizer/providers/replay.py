@@ -34,6 +34,9 @@ class CallCache:
     #: Seconds the replayed calls took when they were made live.
     replayed_seconds: float = 0.0
     live_calls: int = 0
+    #: Replayed and live calls since the cache was opened (not reset per document).
+    total_replayed: int = 0
+    total_live: int = 0
     used: set[str] = field(default_factory=set)
 
     @staticmethod
@@ -56,6 +59,7 @@ class CallCache:
             return None  # absent or unreadable: the call runs live and rewrites it
         self.used.add(key)
         self.replayed_calls += 1
+        self.total_replayed += 1
         self.replayed_seconds += float(entry.get("seconds", 0.0))
         return entry
 
@@ -63,6 +67,7 @@ class CallCache:
         """Record the entry of a live call (atomically: a stopped run leaves no torn file)."""
         self.used.add(key)
         self.live_calls += 1
+        self.total_live += 1
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
