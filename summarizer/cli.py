@@ -51,6 +51,7 @@ from summarizer.batch import (
 )
 from summarizer.config import debug_enabled, default_cache_dir, resolve_settings
 from summarizer.progress import ProgressReporter, duration
+from summarizer.providers.secrets import redact_url
 from summarizer.providers.weights import DEFAULT_WEIGHTS, is_verified, model_file, verify
 from summarizer.render import to_json, to_markdown, to_table
 from summarizer.schema import record_json_schema
@@ -346,7 +347,7 @@ def models(ctx: typer.Context) -> None:
             if settings.provider != "embedded":
                 lines.append(f"  model:     {settings.model}")
             if settings.base_url:
-                lines.append(f"  base URL:  {settings.base_url}")
+                lines.append(f"  base URL:  {redact_url(settings.base_url)}")
         typer.echo("\n".join(lines))
         if error is not None:
             raise error

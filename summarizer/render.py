@@ -6,6 +6,8 @@ paste into a report; ``to_table`` builds a rich renderable with one colour per s
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -27,9 +29,24 @@ def to_json(result: SummaryResult) -> str:
     return result.model_dump_json(indent=2)
 
 
+# Control characters: an ESC sequence in a report could clear or retitle the user's terminal.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Characters Markdown or HTML would read as markup anywhere in a line: a report must not add
+# links, emphasis, code or table cells to the summary (HTML tags are turned into entities).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+# What makes a line's start a heading, list item or block quote.
+_LINE_START_MARKUP = re.compile(r"^(?=[#>+\-=]|\d+[.)])")
+
+
 def _one_line(text: str) -> str:
-    """Collapse runs of whitespace (quotes may span lines in the source)."""
-    return " ".join(text.split())
+    """Collapse runs of whitespace (quotes may span lines) and drop control characters."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def _md(text: str) -> str:
+    """Document or model text made inert for Markdown: one line, markup characters escaped."""
+    line = _one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _LINE_START_MARKUP.sub("\\\\", _MARKDOWN_SPECIAL.sub(r"\\\1", line))
 
 
 def _is_empty(result: SummaryResult) -> bool:
@@ -41,26 +58,26 @@ def _is_empty(result: SummaryResult) -> bool:
 
 def _md_quotes(evidence: list[Evidence], indent: str) -> list[str]:
     """Blockquote lines for an item's evidence, indented under a list item."""
-    return [f"{indent}> {_one_line(e.quote)}" for e in evidence]
+    return [f"{indent}> {_md(e.quote)}" for e in evidence]
 
 
 def _md_header(result: SummaryResult, title: str) -> list[str]:
     """Title, agreement fields and summary."""
     a = result.agreement
     fields = [
-        ("Agreement", a.name or "(unnamed)"),
+        ("Agreement", _md(a.name) if a.name else "(unnamed)"),
         ("Date", a.date or "unknown"),
-        ("Place", a.location or "unknown"),
+        ("Place", _md(a.location) if a.location else "unknown"),
         ("Status", a.status.replace("_", " ")),
         ("Stage", (a.stage or "none").replace("_", " ")),
     ]
     if a.agreement_type:
         fields.append(("Type", a.agreement_type.replace("_", "/")))
-    lines = [f"# {title}", ""]
+    lines = [f"# {_md(title)}", ""]
     # Two trailing spaces force a line break in Markdown.
     lines += [f"**{label}:** {value}  " for label, value in fields]
     if a.summary:
-        lines += ["", _one_line(a.summary)]
+        lines += ["", _md(a.summary)]
     return lines
 
 
@@ -70,9 +87,10 @@ def _md_parties(result: SummaryResult) -> list[str]:
     if not result.parties:
         return [*lines, "_None found._"]
     for p in result.parties:
-        lines.append(f"- **{p.name}** ({p.role}, {p.actor_type.replace('_', ' ')}): _{p.stance}_")
+        kind = p.actor_type.replace("_", " ")
+        lines.append(f"- **{_md(p.name)}** ({p.role}, {kind}): _{p.stance}_")
         if p.aliases:
-            lines.append(f"  also called: {', '.join(p.aliases)}")
+            lines.append(f"  also called: {', '.join(_md(a) for a in p.aliases)}")
         lines += _md_quotes(p.evidence, "  ")
     return lines
 
@@ -83,9 +101,9 @@ def _md_articles(result: SummaryResult) -> list[str]:
     if not result.articles:
         return [*lines, "_None found._"]
     for i, art in enumerate(result.articles, start=1):
-        label = f"**({art.number})** " if art.number else ""
+        label = f"**({_md(art.number)})** " if art.number else ""
         tags = f" _[{', '.join(c.replace('_', ' ') for c in art.categories)}]_"
-        lines.append(f"{i}. {label}{_one_line(art.text)}{tags if art.categories else ''}")
+        lines.append(f"{i}. {label}{_md(art.text)}{tags if art.categories else ''}")
         lines += _md_quotes(art.evidence, "   ")
     return lines
 
@@ -96,8 +114,8 @@ def _md_conditions(result: SummaryResult) -> list[str]:
     if not result.conditions:
         return [*lines, "_None found._"]
     for c in result.conditions:
-        by = c.proposed_by or "unknown party"
-        lines.append(f"- {_one_line(c.text)} (proposed by {by}; outcome: _{c.outcome}_)")
+        by = _md(c.proposed_by) if c.proposed_by else "unknown party"
+        lines.append(f"- {_md(c.text)} (proposed by {by}; outcome: _{c.outcome}_)")
         lines += _md_quotes(c.evidence, "  ")
     return lines
 
@@ -147,10 +165,10 @@ def to_table(result: SummaryResult, *, title: str) -> RenderableType:
     """
     a = result.agreement
     header = Text()
-    header.append(f"{title}\n", style="bold underline")
-    header.append(f"{a.name or '(unnamed agreement)'}", style="bold")
+    header.append(f"{_one_line(title)}\n", style="bold underline")
+    header.append(f"{_one_line(a.name or '(unnamed agreement)')}", style="bold")
     header.append(
-        f" · {a.date or 'date unknown'} · {a.location or 'place unknown'}"
+        f" · {a.date or 'date unknown'} · {_one_line(a.location or 'place unknown')}"
         f" · status {a.status} · stage {a.stage or 'none'}"
     )
     if a.summary:
@@ -163,9 +181,9 @@ def to_table(result: SummaryResult, *, title: str) -> RenderableType:
         for column in ("Party", "Role", "Stance", "Evidence"):
             parties.add_column(column, ratio=3 if column == "Evidence" else None)
         for p in result.parties:
-            name = Text(p.name, style="bold")
+            name = Text(_one_line(p.name), style="bold")
             if p.aliases:
-                name.append(f"\naka {', '.join(p.aliases)}", style="dim")
+                name.append(f"\naka {', '.join(_one_line(x) for x in p.aliases)}", style="dim")
             parties.add_row(
                 name,
                 Text(f"{p.role}\n{p.actor_type}"),
@@ -181,7 +199,7 @@ def to_table(result: SummaryResult, *, title: str) -> RenderableType:
         articles.add_column("Evidence", ratio=2)
         for i, art in enumerate(result.articles, start=1):
             articles.add_row(
-                Text(art.number or str(i)),
+                Text(_one_line(art.number or str(i))),
                 Text(_one_line(art.text)),
                 Text(", ".join(art.categories)),
                 _quotes_text(art.evidence),
@@ -196,7 +214,7 @@ def to_table(result: SummaryResult, *, title: str) -> RenderableType:
         for c in result.conditions:
             conditions.add_row(
                 Text(_one_line(c.text)),
-                Text(c.proposed_by or "?"),
+                Text(_one_line(c.proposed_by or "?")),
                 Text(c.outcome),
                 _quotes_text(c.evidence),
             )

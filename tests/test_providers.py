@@ -194,3 +194,13 @@ def test_runtime_features_lists_the_instruction_sets_llama_cpp_reports_as_on(mon
     report = "CPU : SSE3 = 1 | AVX = 1 | AVX2 = 1 | AVX512 = 0 | REPACK = 1 | "
     monkeypatch.setattr(xllamacpp, "get_system_info", lambda: report)
     assert runtime_features() == "SSE3 AVX AVX2 REPACK"
+
+
+def test_keys_in_a_server_url_or_an_error_body_are_never_shown():
+    from summarizer.providers.secrets import redact_url, scrub
+
+    assert redact_url("http://user:KEY123@host:8080/v1?api-key=KEY123#x") == "http://host:8080/v1"
+    body = "denied for Authorization: Bearer sk-abcdefghijklmnop " + "x" * 5000
+    shown = scrub(body)
+    assert "sk-abcdefghijklmnop" not in shown and len(shown) < 400
+    assert "api_key=***" in scrub("bad api_key=SECRETVALUE here")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from rich.console import Console
 
@@ -90,7 +91,7 @@ def test_to_json_is_the_record_exactly() -> None:
 def test_markdown_has_every_part_with_quotes() -> None:
     md = to_markdown(_record(), title="tell-ghazal.txt")
     assert md.startswith("# tell-ghazal.txt\n")
-    assert "**Agreement:** Truce of [Example]  " in md
+    assert "**Agreement:** Truce of \\[Example\\]  " in md
     assert "**Date:** 2021-03  " in md and "**Stage:** ceasefire  " in md
     assert "A local truce. Signed in March." in md
     assert "- **Party rejects** (signatory, rebel): _rejects_" in md
@@ -130,3 +131,75 @@ def test_table_colours_each_stance_and_keeps_brackets_literal() -> None:
         assert f"{code}{stance}" in out, stance
     assert "Truce of [Example]" in out
     assert "the [bold]faction[/bold]" in out  # text from a report is never markup
+
+
+def test_markdown_escapes_document_text_so_a_report_adds_no_markup():
+    from summarizer.render import to_markdown
+
+    hostile = "<script>x</script> | pipe | \n# heading [x](javascript:alert(1)) **bold**"
+    result = _hostile_result(hostile)
+    out = to_markdown(result, title="report")
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert not re.search(r"^\s*#\s*heading", out, re.MULTILINE)
+    assert not re.search(r"(?<!\\)\]\(javascript:", out)
+    assert "\\|" in out and "\\*\\*bold\\*\\*" in out
+
+
+def test_terminal_output_drops_control_characters():
+    from rich.console import Console
+
+    from summarizer.render import to_table
+
+    result = _hostile_result("clear \x1b[2J\x1b]0;owned\x07 screen")
+    console = Console(record=True, width=120, color_system=None)
+    console.print(to_table(result, title="r\x1b[31m"))
+    text = console.export_text()
+    assert "\x1b" not in text and "\x07" not in text
+    assert "clear" in text and "screen" in text
+
+
+def _hostile_result(text: str):
+    from summarizer.schema import SummaryResult
+
+    quote = {"quote": text, "start": 0, "end": len(text), "alignment": "exact"}
+    return SummaryResult.model_validate(
+        {
+            "agreement": {
+                "name": text,
+                "date": None,
+                "location": text,
+                "status": "signed",
+                "stage": None,
+                "agreement_type": None,
+                "summary": None,
+            },
+            "parties": [
+                {
+                    "name": text,
+                    "aliases": [text],
+                    "role": "signatory",
+                    "actor_type": "state",
+                    "stance": "accepts",
+                    "evidence": [quote],
+                }
+            ],
+            "articles": [
+                {"number": None, "text": text, "categories": ["other"], "evidence": [quote]}
+            ],
+            "conditions": [
+                {"text": text, "proposed_by": text, "outcome": "pending", "evidence": [quote]}
+            ],
+            "provenance": {
+                "provider": "embedded",
+                "model": "m",
+                "prompts": [],
+                "schema_version": "1",
+                "calls": 0,
+                "attempts": 0,
+                "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+                "duration_s": 0.0,
+                "source_sha256": "0" * 64,
+                "tool_version": "0",
+            },
+        }
+    )

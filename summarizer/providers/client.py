@@ -25,6 +25,7 @@ from summarizer.errors import (
     ProviderUnreachableError,
 )
 from summarizer.providers.replay import CallCache
+from summarizer.providers.secrets import redact_url, scrub
 from summarizer.providers.transport import InProcessTransport, RetryTransport
 
 T = TypeVar("T", bound=BaseModel)
@@ -226,7 +227,7 @@ class Provider:
         if isinstance(cause, openai.APIConnectionError | openai.APITimeoutError):
             kind = "timed out" if isinstance(cause, openai.APITimeoutError) else "is unreachable"
             return ProviderUnreachableError(
-                f"The model server at {where} {kind}: {cause}",
+                f"The model server at {where} {kind}: {scrub(str(cause))}",
                 hint="Check that the server runs and the URL (OPENAI_BASE_URL / --base-url).",
             )
         if isinstance(cause, openai.AuthenticationError | openai.PermissionDeniedError):
@@ -242,14 +243,16 @@ class Provider:
         if isinstance(cause, openai.APIStatusError):
             refused = cause.status_code in (400, 413, 422)
             return ProviderError(
-                f"The provider answered HTTP {cause.status_code}: {cause.message}",
+                f"The provider answered HTTP {cause.status_code}: {scrub(cause.message)}",
                 hint="The request was refused: the report may be too long for the model, or the "
                 "server may not support JSON-schema output."
                 if refused
                 else "The server failed: try again later, or raise the transport retries.",
             )
         if isinstance(cause, openai.OpenAIError):
-            return ProviderError(f"The provider failed: {cause}", hint="Try again later.")
+            return ProviderError(
+                f"The provider failed: {scrub(str(cause))}", hint="Try again later."
+            )
         return ExtractionError(
             f"The model's answer did not validate after {stats.attempts} attempt(s): "
             f"{str(error.__cause__ or error).splitlines()[0][:300]}",
@@ -278,7 +281,8 @@ def open_remote(settings: Settings, *, transport: httpx.BaseTransport | None = N
     info = ProviderInfo(
         name=settings.provider or "openai",
         model=settings.model or "default",
-        base_url=base_url,
+        # What is recorded and printed: never the user info or query a key may hide in.
+        base_url=redact_url(base_url),
     )
     return Provider(
         info,
