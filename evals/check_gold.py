@@ -55,9 +55,11 @@ def problems(gold: dict, text: str) -> list[str]:
         kind, entry_text = entry.get("kind"), entry.get("text", "")
         for item in gold.get(KINDS.get(kind, ""), []):
             if kind == "party":
-                close = party_similarity({"name": entry_text, "aliases": []}, item) >= PARTY_THRESHOLD
+                forbidden = {"name": entry_text, "aliases": []}
+                close = party_similarity(forbidden, item) >= PARTY_THRESHOLD
             else:
-                close = item_similarity({"text": entry_text, "evidence": []}, item, text) >= ITEM_THRESHOLD
+                forbidden = {"text": entry_text, "evidence": []}
+                close = item_similarity(forbidden, item, text) >= ITEM_THRESHOLD
             if close:
                 label = item.get("name") or item.get("text")
                 found.append(f"must_not_appear {entry_text!r} is too close to gold {label!r}")
