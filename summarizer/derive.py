@@ -124,6 +124,56 @@ def numbered_terms(source: str, bounds: list[tuple[int, int]]) -> list[tuple[str
     return found if len(found) >= 2 else []
 
 
+# A line that is an item of a bulleted or numbered list: "- ...", "• ...", "1. ...", "(a) ...".
+_LIST_ITEM = re.compile(
+    r"^[ \t]*(?:[-\u2013\u2022*\u25aa]|\(?\d{1,2}[.)]|\(?[a-h][.)])[ \t]+(?=\S)", re.MULTILINE
+)
+# A lead-in that announces the agreement's terms: "Under its terms:", "The accord provides:".
+_TERMS_LEAD_IN = re.compile(
+    r"\b(?:terms?|agree\w*|deal|accord|provi\w+|plan|memorandum|protocol|pact|treaty|truce|"
+    r"cease-?fire|points?|commit\w*|stipulat\w*|under\s+(?:it|the))\b[^\n]*:\s*$",
+    re.IGNORECASE,
+)
+
+
+def listed_terms(source: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The items of a list the report sets out under a lead-in announcing the terms.
+
+    A press release or a wire story often lists an agreement's terms as bullets or numbers
+    after "Under its terms:" or "The memorandum provides:"; each item states its terms itself,
+    and a small model quotes some and stops. Returns the (start, end) of every sentence of
+    every item of such a list (the rules after it cut them into one span per term); nothing
+    for a list whose lead-in does not speak of terms, or for fewer than two items.
+    """
+    items = list(_LIST_ITEM.finditer(source))
+    found: list[tuple[int, int]] = []
+    i = 0
+    while i < len(items):
+        # A block: items with only blank lines between them.
+        block = [items[i]]
+        while i + 1 < len(items):
+            line_end = source.find("\n", block[-1].end())
+            following = source[line_end : items[i + 1].start()] if line_end >= 0 else "x"
+            if following.strip():
+                break
+            block.append(items[i + 1])
+            i += 1
+        i += 1
+        head = source[: block[0].start()].rstrip()
+        lead_in = head[head.rfind("\n") + 1 :]
+        if len(block) < 2 or not _TERMS_LEAD_IN.search(lead_in):
+            continue
+        for item in block:
+            line_end = source.find("\n", item.end())
+            stop = len(source) if line_end < 0 else line_end
+            found += [
+                (max(a, item.end()), min(b, stop))
+                for a, b in bounds
+                if overlaps((a, b), (item.end(), stop))
+            ]
+    return found
+
+
 # Words that, right after a comma, continue the same term rather than start a new one.
 _CONTINUATION = frozenset(
     [

@@ -182,3 +182,22 @@ def test_a_single_numbered_mention_is_not_a_list_of_terms():
 )
 def test_a_demand_or_refusal_is_told_from_a_term(passage: str, expected: bool) -> None:
     assert demands_or_refuses(passage) is expected
+
+
+def test_items_of_a_list_under_a_lead_in_announcing_terms_are_taken():
+    from summarizer.derive import listed_terms
+    from summarizer.segment import split_sentences
+
+    text = (
+        "The two sides signed the memorandum. Under its terms:\n\n"
+        "- Fighters will hand in their weapons. Those who do will be pardoned.\n\n"
+        "- Displaced families will return home.\n\n"
+        "Reactions:\n\n- The mayor welcomed it.\n- A cleric criticised it.\n"
+    )
+    bounds = [(s.start, s.end) for s in split_sentences(text)]
+    items = [text[a:b] for a, b in listed_terms(text, bounds)]
+    assert items == [
+        "Fighters will hand in their weapons.",
+        "Those who do will be pardoned.",
+        "Displaced families will return home.",
+    ]

@@ -117,6 +117,7 @@ STEPS: tuple[Step, ...] = (
     _rule("ground_fields", agreement.ground_fields, switchable=False),
     # Terms.
     _rule("ground_terms", terms.ground_terms, switchable=False),
+    _rule("listed_terms", terms.take_listed_terms),
     _rule("split_terms", terms.split_terms),
     _rule("numbered_terms", terms.take_numbered_terms),
     _rule("drop_demand_terms", terms.drop_demand_terms),

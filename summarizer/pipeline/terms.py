@@ -10,6 +10,7 @@ from summarizer.derive import (
     categories_for,
     demands_or_refuses,
     join_touching,
+    listed_terms,
     numbered_terms,
     overlaps,
     split_across_sentences,
@@ -43,6 +44,24 @@ def ground_terms(draft: Draft) -> Draft:
     return replace(draft, term_spans=spans, dropped=dropped)
 
 
+def take_listed_terms(draft: Draft) -> Draft:
+    """Rule: the items of a list set out under a lead-in announcing the terms are terms.
+
+    "Under its terms:" followed by bullets: every item's sentences become term spans (origin
+    rule), and a model quote inside one is left out so each term is found once.
+    """
+    listed = listed_terms(draft.text, draft.bounds)
+    if not listed:
+        return draft
+    kept = [
+        ev
+        for ev in draft.term_spans
+        if not any(overlaps((ev.start, ev.end), span) for span in listed)
+    ]
+    spans = [evidence(draft.text, a, b, "exact", "rule") for a, b in listed]
+    return replace(draft, term_spans=sorted([*kept, *spans], key=lambda ev: ev.start))
+
+
 def split_terms(draft: Draft) -> Draft:
     """Rule: one span per sentence and per enumerated term (see ``split_enumeration``).
 
@@ -63,7 +82,7 @@ def split_spans(draft: Draft, spans: list[Evidence]) -> list[Evidence]:
                 if (start, end) in seen or end <= start:
                     continue
                 seen.add((start, end))
-                out.append(evidence(source, start, end, ev.alignment))
+                out.append(evidence(source, start, end, ev.alignment, ev.origin))
     return out
 
 
