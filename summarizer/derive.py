@@ -7,6 +7,7 @@ terms are split, joined and narrowed by the shape of the sentence they sit in.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from summarizer.schema import Category
 
@@ -350,7 +351,20 @@ def speaks_of_an_agreement(source: str) -> bool:
     writes "agreed", "deal", "truce", "signed", "offer", "demand" and the like describes no
     agreement, and the system gives it an empty record without asking the model.
     """
+    if not _mostly_latin(source):
+        # The cue words are English and French; a report in another script cannot be judged
+        # by them, so it goes to the model rather than being called empty unread.
+        return True
     return _AGREEMENT_WORDS.search(source) is not None
+
+
+def _mostly_latin(source: str) -> bool:
+    """Whether most letters of the text are Latin letters (with or without diacritics)."""
+    letters = [c for c in source if c.isalpha()]
+    if not letters:
+        return True
+    latin = sum(1 for c in letters if "LATIN" in unicodedata.name(c, ""))
+    return latin >= len(letters) / 2
 
 
 # Words that mark a sentence as reporting a demand, offer, refusal or a condition attached to
