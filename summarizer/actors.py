@@ -150,17 +150,18 @@ def ask_stance(
     sentences: list[Sentence],
     draft: ActorDraft,
     agreement_label: str,
+    allowed: tuple[Stance, ...] | None = None,
 ) -> tuple[Party | None, CallStats]:
     """One constrained stance step for one actor; None when no sentence names it.
 
     The model picks one of the sentences that name the actor (the grammar allows no other)
-    and a stance; the sentence is the party's evidence.
+    and a stance (one of ``allowed`` when given); the sentence is the party's evidence.
     """
     shown = stance_sentences(sentences, [draft.name, *draft.aliases])
     if not shown:
         return None, CallStats()
     stance, evidence, stats = _stance(
-        provider, prompt, draft.name, draft.aliases, shown, agreement_label
+        provider, prompt, draft.name, draft.aliases, shown, agreement_label, allowed
     )
     return party_of(draft, stance, evidence), stats
 
@@ -253,8 +254,9 @@ def _stance(
     aliases: list[str],
     shown: list[Sentence],
     agreement_label: str,
+    allowed: tuple[Stance, ...] | None = None,
 ) -> tuple[Stance, Evidence, CallStats]:
-    """Ask for one actor's stance, constrained to the sentences shown."""
+    """Ask for one actor's stance, constrained to the sentences shown (and stances allowed)."""
     messages = prompt.render(
         agreement=agreement_label,
         actor=actor,
@@ -262,7 +264,10 @@ def _stance(
         sentences=[s.text for s in shown],
     )
     result = provider.structured(
-        messages, stance_model(len(shown)), max_tokens=STANCE_MAX_TOKENS, reuse_prefix=True
+        messages,
+        stance_model(len(shown), allowed),
+        max_tokens=STANCE_MAX_TOKENS,
+        reuse_prefix=True,
     )
     return result.value.stance, sentence_evidence(shown[result.value.sentence - 1]), result.stats
 

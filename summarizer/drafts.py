@@ -8,7 +8,7 @@ are short and there are no free-text fields the record does not need.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -114,17 +114,21 @@ class StanceDraft(_Draft):
     stance: Stance
 
 
-def stance_model(sentence_count: int) -> type[StanceDraft]:
-    """A StanceDraft whose ``sentence`` may only be one of the numbered sentences shown.
+def stance_model(
+    sentence_count: int, stances: tuple[Stance, ...] | None = None
+) -> type[StanceDraft]:
+    """A StanceDraft whose ``sentence`` may only be one of the numbered sentences shown, and
+    whose ``stance`` only one of ``stances`` when given.
 
     Constraining the number in the schema means the runtime's grammar cannot pick a sentence
     that was not offered, so the evidence is always one the system can locate.
     """
     choices = tuple(range(1, sentence_count + 1))
     field_type = Literal[choices]  # type: ignore[valid-type]
-    model: type[StanceDraft] = create_model(
-        "StanceDraft", __base__=StanceDraft, sentence=(field_type, ...)
-    )
+    fields: dict[str, Any] = {"sentence": (field_type, ...)}
+    if stances is not None:
+        fields["stance"] = (Literal[stances], ...)
+    model: type[StanceDraft] = create_model("StanceDraft", __base__=StanceDraft, **fields)
     return model
 
 

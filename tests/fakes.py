@@ -64,7 +64,20 @@ SEED_ACTORS = {
         {"name": "Atlantis Navy", "aliases": [], "role": "other", "actor_type": "other"},
     ]
 }
-SEED_STANCE = {"sentence": 1, "stance": "accepts"}
+
+
+def constrained(request: dict[str, Any], stance: str) -> str:
+    """``stance``, or the first stance the request's schema allows when it rules that one out,
+    as a runtime with grammar-constrained decoding would answer."""
+    allowed = request["response_format"]["json_schema"]["schema"]["properties"]["stance"]["enum"]
+    return stance if stance in allowed else allowed[0]
+
+
+def SEED_STANCE(request: dict[str, Any]) -> dict[str, Any]:
+    """Sentence 1 and "accepts" (or what the schema allows instead)."""
+    return {"sentence": 1, "stance": constrained(request, "accepts")}
+
+
 NO_DISSENT = {"actor": None, "actor_type": "other"}
 NO_DEMAND = {"demand": None, "by": "", "outcome": "unclear"}
 

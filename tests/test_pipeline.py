@@ -11,6 +11,7 @@ from fakes import (
     SEED_CONDITIONS,
     FakeChatServer,
     completion,
+    constrained,
     fake_provider,
     schema_name,
 )
@@ -96,6 +97,7 @@ def test_a_mediator_accepts_without_a_stance_call():
     server = FakeChatServer()
     actors = [dict(p) for p in server.answers["ActorsDraft"]["parties"]]
     actors[1]["role"] = "mediator"  # the Russian army
+    actors[0]["role"] = "negotiator"
     server.answers["ActorsDraft"] = {"parties": actors}
     server.answers["StanceDraft"] = {"sentence": 1, "stance": "rejects"}
     record = Summarizer(provider=fake_provider(server)).summarize(TEXT)
@@ -162,6 +164,27 @@ def test_a_signed_deal_misread_as_proposed_keeps_its_articles():
     assert [a.text for a in record.articles] == terms
     assert record.conditions == []
     assert record.agreement.status == "signed"
+
+
+def test_a_signatory_cannot_be_read_as_rejecting_the_deal_it_signed():
+    server = FakeChatServer()
+    record = Summarizer(provider=fake_provider(server)).summarize(TEXT)
+    asked = [r for r in server.requests if schema_name(r) == "StanceDraft"]
+    enums = [
+        r["response_format"]["json_schema"]["schema"]["properties"]["stance"].get("enum")
+        for r in asked
+    ]
+    assert ["accepts", "conditional", "withdrew"] in enums  # the signatory's step
+    government = next(p for p in record.parties if p.name == "Syrian government")
+    assert government.role == "signatory" and government.stance != "rejects"
+    settings = Settings(disabled_steps=frozenset({"stance_fits_role"}))
+    server = FakeChatServer()
+    Summarizer(settings, provider=fake_provider(server, settings=settings)).summarize(TEXT)
+    asked = [r for r in server.requests if schema_name(r) == "StanceDraft"]
+    for r in asked:
+        assert (
+            len(r["response_format"]["json_schema"]["schema"]["properties"]["stance"]["enum"]) == 5
+        )
 
 
 def test_no_agreement_gives_an_honest_empty_record():
@@ -256,7 +279,10 @@ def test_dissent_sweep_adds_a_refusing_actor_only_when_the_sentence_names_it():
     def stance(request):
         lines = [ln for ln in request["messages"][1]["content"].splitlines() if ln.startswith("[")]
         chosen = next((i for i, ln in enumerate(lines, 1) if "said they withdrew" in ln), 1)
-        return {"sentence": chosen, "stance": "withdrew" if chosen > 1 else "accepts"}
+        return {
+            "sentence": chosen,
+            "stance": constrained(request, "withdrew" if chosen > 1 else "accepts"),
+        }
 
     server = FakeChatServer()
     server.answers["DissentDraft"] = dissent
@@ -296,7 +322,7 @@ def test_dissent_sweep_asks_about_a_sentence_naming_a_known_actor_only_in_part()
     }
     server.answers["ActorsDraft"] = {
         "parties": [
-            {"name": n, "aliases": [], "role": "signatory", "actor_type": "state"}
+            {"name": n, "aliases": [], "role": "negotiator", "actor_type": "state"}
             for n in ("Kyrgyzstan", "Tajikistan")
         ]
     }
@@ -417,9 +443,14 @@ def test_an_actor_that_accepts_only_on_a_condition_is_conditional_one_that_walks
     server.answers["ConditionsDraft"] = {**SEED_CONDITIONS, "conditions": []}
     server.answers["ActorsDraft"] = {
         "parties": [
-            {"name": "Lubiri militia", "aliases": [], "role": "signatory", "actor_type": "militia"},
-            {"name": "army", "aliases": [], "role": "signatory", "actor_type": "state"},
-            {"name": "Kivu rebels", "aliases": [], "role": "signatory", "actor_type": "rebel"},
+            {
+                "name": "Lubiri militia",
+                "aliases": [],
+                "role": "negotiator",
+                "actor_type": "militia",
+            },
+            {"name": "army", "aliases": [], "role": "negotiator", "actor_type": "state"},
+            {"name": "Kivu rebels", "aliases": [], "role": "negotiator", "actor_type": "rebel"},
         ]
     }
     server.answers["StanceDraft"] = {"sentence": 1, "stance": "rejects"}

@@ -18,7 +18,7 @@ from summarizer.actors import (
 )
 from summarizer.countries import fold_capitals
 from summarizer.pipeline.state import Calls, Draft
-from summarizer.schema import Party
+from summarizer.schema import Party, Stance
 
 
 def clean_actors(draft: Draft) -> Draft:
@@ -61,6 +61,21 @@ def mediators_accept(draft: Draft) -> Draft:
     return replace(draft, settled=settled)
 
 
+#: The stances a role leaves open, by the labelling guide's definitions: a signatory signed
+#: (it may attach conditions or pull out later, but it did not refuse); an opponent stated its
+#: opposition (it does not simply accept).
+_STANCES_OF_ROLE: dict[str, tuple[Stance, ...]] = {
+    "signatory": ("accepts", "conditional", "withdrew"),
+    "opponent": ("rejects", "conditional", "withdrew", "unclear"),
+}
+
+
+def stance_fits_role(draft: Draft) -> Draft:
+    """Rule: the stance step may only choose stances the actor's role leaves open."""
+    allowed = {a.name: _STANCES_OF_ROLE[a.role] for a in draft.actors if a.role in _STANCES_OF_ROLE}
+    return replace(draft, allowed_stances=allowed)
+
+
 def ask_stances(draft: Draft, calls: Calls) -> Draft:
     """Model: one constrained stance step per actor not settled by a rule.
 
@@ -72,7 +87,12 @@ def ask_stances(draft: Draft, calls: Calls) -> Draft:
         party = draft.settled.get(actor.name)
         if party is None:
             party, cost = ask_stance(
-                calls.provider, calls.prompt("stance"), draft.sentences, actor, draft.label
+                calls.provider,
+                calls.prompt("stance"),
+                draft.sentences,
+                actor,
+                draft.label,
+                draft.allowed_stances.get(actor.name),
             )
             calls.add(cost)
         if party is None:

@@ -18,7 +18,7 @@ from summarizer.drafts import ActorDraft, ConditionDraft, ConditionsDraft, Deman
 from summarizer.ground import SourceIndex
 from summarizer.prompt import PromptTemplate, load_prompt
 from summarizer.providers import CallStats, Provider
-from summarizer.schema import Agreement, Article, Condition, Evidence, Party, PromptRef
+from summarizer.schema import Agreement, Article, Condition, Evidence, Party, PromptRef, Stance
 from summarizer.segment import Sentence
 
 D = TypeVar("D", bound=BaseModel)
@@ -48,6 +48,8 @@ class Draft:
     demand_spans: list[DemandPair] = field(default_factory=list)
     #: Parties whose stance a rule settled before the stance calls, by actor name.
     settled: dict[str, Party] = field(default_factory=dict)
+    #: Stances the stance step may choose for an actor, by name (absent: any).
+    allowed_stances: dict[str, tuple[Stance, ...]] = field(default_factory=dict)
     # The record's items.
     articles: list[Article] = field(default_factory=list)
     parties: list[Party] = field(default_factory=list)

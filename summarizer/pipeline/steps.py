@@ -131,6 +131,7 @@ STEPS: tuple[Step, ...] = (
     _model("ask_dissenters", parties.ask_dissenters, switchable=True),
     _rule("fold_capitals_again", parties.fold_capital_names),
     _rule("mediators_accept", parties.mediators_accept),
+    _rule("stance_fits_role", parties.stance_fits_role),
     _model("ask_stances", parties.ask_stances),
     _rule("stated_stances", parties.stated_stances),
     _rule("fold_spokespeople", parties.fold_spokespeople_into_parties),
