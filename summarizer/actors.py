@@ -116,7 +116,7 @@ def find_dissenters(
     # ("Tajik posts" beside "Tajikistan"): a refusing lawmaker there is easily missed, while a
     # sentence naming a known actor in full is already read by that actor's stance step.
     strength = {
-        i: max((mentions(s.text, names) for names in known), default=0)
+        i: max((mentions(_without_factions(s.text, names), names) for names in known), default=0)
         for i, s in enumerate(sentences)
         if _DISSENT.search(s.text)
     }
@@ -130,13 +130,50 @@ def find_dissenters(
         actor = (result.value.actor or "").strip()
         if not actor or mentions(sentence.text, [actor]) < 2:
             continue  # no one, or a name the sentence does not contain
-        if any(mentions(actor, names) for names in known):
+        if any(mentions(actor, names) and not _faction_of(actor, names) for names in known):
             continue
         known.append([actor])
         found.append(
             ActorDraft(name=actor, aliases=[], role="opponent", actor_type=result.value.actor_type)
         )
     return found, stats
+
+
+# Small words inside a proper name ("Front for the Liberation of ...").
+_NAME_JOINERS = frozenset(["of", "the", "for", "and", "de", "du", "des", "la", "al", "el"])
+
+
+def _extensions(text: str, name: str) -> list[re.Match[str]]:
+    """Occurrences of ``name`` that run on into more capitalised words of a longer name."""
+    if not name.strip():
+        return []
+    tail = r"(?:\s+(?:(?:of|the|for|and|de|al)\s+)*[^\W\d_a-z][\w\u2019'-]*)+"
+    return list(re.finditer(rf"\b{re.escape(name)}{tail}", text))
+
+
+def _faction_of(actor: str, names: list[str]) -> bool:
+    """Whether ``actor`` is a longer proper name built on one of ``names``.
+
+    "Renamo Military Junta" is built on "Renamo": a breakaway faction, another actor, while
+    "Renamo's leadership" or "Renamo officials" is Renamo itself.
+    """
+    for name in names:
+        if not name.strip() or _key(name) == _key(actor):
+            continue
+        for m in _extensions(actor, name):
+            extra = actor[m.start() + len(name) : m.end()].split()
+            if any(w not in _NAME_JOINERS for w in extra):
+                return True
+    return False
+
+
+def _without_factions(text: str, names: list[str]) -> str:
+    """The sentence with every longer proper name built on one of ``names`` blanked out, so a
+    faction's name does not count as naming the actor it broke from."""
+    for name in names:
+        for m in reversed(_extensions(text, name)):
+            text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    return text
 
 
 def stance_sentences(sentences: list[Sentence], names: list[str]) -> list[Sentence]:
