@@ -339,7 +339,11 @@ def fold_spokespeople(parties: list[Party], source: str) -> list[Party]:
     what their group accepted stays a party.
     """
     kept = list(parties)
-    for person in parties:
+    for original in parties:
+        # The party as it stands now: it may have taken in aliases, or been folded already.
+        person = next((p for p in kept if p.name == original.name), None)
+        if person is None:
+            continue
         for i, group in enumerate(kept):
             if group is person or group.stance != person.stance:
                 continue

@@ -498,3 +498,29 @@ def test_a_quoted_refusal_or_demand_is_not_an_agreed_term():
     texts = [a.text for a in record.articles]
     assert "hoisting the Syrian flag" in texts
     assert not any("rejected" in t for t in texts)
+
+
+def test_folding_a_chain_of_spokespeople_never_fails():
+    # B speaks for C and A speaks for B: after A folds into B, B (now with A's names) still
+    # folds into C, and nothing is removed twice.
+    from summarizer.actors import fold_spokespeople
+    from summarizer.schema import Party
+
+    text = "Ali of the Brigade said so. The Brigade of the Coalition signed. The Coalition agreed."
+    ev = {"quote": "Ali", "start": 0, "end": 3, "alignment": "exact"}
+
+    def party(name: str) -> Party:
+        return Party.model_validate(
+            {
+                "name": name,
+                "aliases": [],
+                "role": "signatory",
+                "actor_type": "rebel",
+                "stance": "accepts",
+                "evidence": [ev],
+            }
+        )
+
+    folded = fold_spokespeople([party("Ali"), party("Brigade"), party("Coalition")], text)
+    assert [p.name for p in folded] == ["Coalition"]
+    assert set(folded[0].aliases) == {"Brigade", "Ali"}
