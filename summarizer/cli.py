@@ -409,6 +409,10 @@ def eval_command(
         bool,
         typer.Option(help="Also run with each switchable step off and print its contribution."),
     ] = False,
+    ablate_step: Annotated[
+        list[str] | None,
+        typer.Option(help="With --ablate: only this step (repeatable); default: every one."),
+    ] = None,
     provider: Annotated[ProviderChoice | None, typer.Option(help="Model provider.")] = None,
     model: Annotated[str | None, typer.Option(help="Model name.")] = None,
     base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server URL.")] = None,
@@ -421,6 +425,7 @@ def eval_command(
     """
     from summarizer.evaluation.ablation import ablation_markdown, run_ablation
     from summarizer.evaluation.runner import EvalOptions, run_eval
+    from summarizer.pipeline import SWITCHABLE
 
     settings = Settings(
         provider=provider.value if provider else None,
@@ -446,7 +451,7 @@ def eval_command(
         _err(f"document failed: {name}: {error}")
     if ablate:
         with _handled():
-            table = run_ablation(options, outcome, log=_err)
+            table = run_ablation(options, outcome, steps=tuple(ablate_step or SWITCHABLE), log=_err)
         typer.echo(ablation_markdown(table))
         if out is not None:
             from summarizer.batch import write_atomic

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from summarizer import ConfigurationError
 from summarizer.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,3 +145,34 @@ def test_configured_baseline_that_is_missing_is_an_error(setup: Path):
     result = _run(setup)
     assert result.exit_code == 3
     assert "nope.json" in result.stderr
+
+
+def test_ablation_reruns_each_step_off_and_replays_unchanged_calls(tmp_path: Path):
+    from fakes import FakeChatServer, fake_provider
+
+    from summarizer.evaluation.ablation import ablation_markdown, run_ablation
+    from summarizer.evaluation.runner import EvalOptions, run_eval
+
+    gold_dir, docs = tmp_path / "gold", tmp_path / "docs"
+    gold_dir.mkdir()
+    docs.mkdir()
+    gold = json.loads((GOLD / "busra-al-sham-2018.json").read_text(encoding="utf-8"))
+    (gold_dir / "busra-al-sham-2018.json").write_text(json.dumps(gold), encoding="utf-8")
+    text = (ROOT / "seeds" / gold["document"]).read_text(encoding="utf-8")
+    (docs / gold["document"]).write_text(text, encoding="utf-8")
+    thresholds = tmp_path / "thresholds.toml"
+    thresholds.write_text(SPLITS, encoding="utf-8")
+    server = FakeChatServer()
+    options = EvalOptions(
+        thresholds=thresholds, cache_dir=tmp_path / "calls", provider=fake_provider(server)
+    )
+    full = run_eval(options, log=lambda _: None)
+    asked = len(server.requests)
+    rows = run_ablation(options, full, steps=("split_terms", "ask_demands"), log=lambda _: None)
+    assert [r.step for r in rows] == ["split_terms", "ask_demands"]
+    # Switching a rule off re-runs no model call that the rule leaves unchanged.
+    assert len(server.requests) - asked < asked
+    assert set(rows[0].delta) == {"dev"}
+    assert "| split_terms | rule |" in ablation_markdown(rows)
+    with pytest.raises(ConfigurationError):
+        run_ablation(options, full, steps=("ground_terms",), log=lambda _: None)

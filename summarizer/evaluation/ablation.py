@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from summarizer.config import Settings
+from summarizer.errors import ConfigurationError
 from summarizer.evaluation.runner import (
     HEADLINE,
     EvalOptions,
@@ -51,6 +52,12 @@ def run_ablation(
         ConfigurationError: thresholds unreadable, or an unknown split.
         SummarizerError: the provider cannot be opened.
     """
+    unknown = [s for s in steps if s not in SWITCHABLE]
+    if unknown:
+        raise ConfigurationError(
+            f"No switchable step named {', '.join(unknown)}.",
+            hint=f"Steps that can be switched off: {', '.join(SWITCHABLE)}.",
+        )
     thresholds = load_thresholds(options.thresholds)
     splits = configured_splits(thresholds, options.thresholds.parent, options.splits)
     base = options.settings or Settings()
@@ -58,7 +65,11 @@ def run_ablation(
     rows: list[AblationRow] = []
     with open_predictor(
         EvalOptions(
-            thresholds=options.thresholds, settings=options.settings, use_cache=options.use_cache
+            thresholds=options.thresholds,
+            settings=options.settings,
+            use_cache=options.use_cache,
+            cache_dir=options.cache_dir,
+            provider=options.provider,
         ),
         thresholds,
         log,

@@ -66,6 +66,8 @@ class EvalOptions:
     #: Delete recorded answers this run did not use (after a complete run only).
     prune_cache: bool = False
     settings: Settings | None = None
+    #: A provider to use instead of opening one from the settings (tests, embedding code).
+    provider: Provider | None = None
 
 
 @dataclass
@@ -210,10 +212,16 @@ def _load_baseline(
 class Predictor:
     """Predicts documents with one loaded model, replaying recorded answers where it can."""
 
-    def __init__(self, settings: Settings | None, cache: CallCache | None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None,
+        cache: CallCache | None,
+        provider: Provider | None = None,
+    ) -> None:
         self._settings = settings
         self._cache = cache
-        self._provider: Provider | None = None
+        self._provider: Provider | None = provider
+        self._owns_provider = provider is None
         self._base: Summarizer | None = None
 
     def predict(self, source: str, settings: Settings | None = None) -> dict[str, Any]:
@@ -226,7 +234,7 @@ class Predictor:
             SummarizerError: the provider failed or the output never validated.
         """
         if self._base is None:
-            self._base = Summarizer(self._settings)
+            self._base = Summarizer(self._settings, provider=self._provider)
             self._provider = self._base.provider
             self._provider.cache = self._cache
         summarizer = (
@@ -246,8 +254,8 @@ class Predictor:
         return record
 
     def close(self) -> None:
-        """Release the model."""
-        if self._base is not None:
+        """Release the model, unless it was handed in (its owner releases it)."""
+        if self._base is not None and self._owns_provider:
             self._base.close()
 
 
@@ -262,7 +270,7 @@ def open_predictor(
     cache = None
     if directory is not None:
         cache = CallCache(directory, read=options.use_cache)
-    predictor = Predictor(options.settings, cache)
+    predictor = Predictor(options.settings, cache, options.provider)
     try:
         yield predictor
     finally:
