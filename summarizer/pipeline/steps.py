@@ -96,8 +96,9 @@ class Step:
 
     @property
     def summary(self) -> str:
-        """The first line of the step function's docstring."""
-        return (self.run.__doc__ or "").strip().splitlines()[0]
+        """The first paragraph of the step function's docstring, on one line."""
+        doc = (self.run.__doc__ or "").strip()
+        return " ".join(doc.split("\n\n")[0].split())
 
 
 def _model(name: str, run: ModelStep, *, switchable: bool = False) -> Step:
@@ -127,9 +128,8 @@ STEPS: tuple[Step, ...] = (
     _rule("clean_actors", parties.clean_actors, switchable=False),
     _rule("merge_by_alias", parties.merge_by_alias),
     _rule("leave_out_places", parties.leave_out_places),
-    _rule("fold_capitals", parties.fold_capital_names),
     _model("ask_dissenters", parties.ask_dissenters, switchable=True),
-    _rule("fold_capitals_again", parties.fold_capital_names),
+    _rule("fold_capitals", parties.fold_capital_names),
     _rule("mediators_accept", parties.mediators_accept),
     _rule("stance_fits_role", parties.stance_fits_role),
     _model("ask_stances", parties.ask_stances),
