@@ -33,18 +33,18 @@ def _key(name: str) -> str:
     return " ".join(name.casefold().split()).removeprefix("the ")
 
 
-# Words that end the name of a place, not of an actor: "Marib city", "the village of X".
+# Words that end the name of a place, not of an actor: "Velmora city", "the village of X".
 _PLACE_WORD = re.compile(r"\b(?:city|town|village|district|province|region)$", re.IGNORECASE)
-# A dateline: the place names in capitals that open a report ("BISHKEK/DUSHANBE — ").
+# A dateline: the place names in capitals that open a report ("KESSEL/VARNO — ").
 _DATELINE = re.compile(r"\s*([^\W\d_a-z][^,\u2014\n]*?)\s*(?:,|\u2014)")
 
 
 def drop_places(drafts: list[ActorDraft], source: str) -> list[ActorDraft]:
     """Leave out "actors" that are places: the dateline's town, or a name ending "city" etc.
 
-    A small model lists the town an agreement covers as a party ("Puerto Candelaria",
-    "Marib city"); a place neither negotiates nor takes a position, and each one would cost
-    a stance call. A capital used for its government ("Damascus") is not a place here.
+    A small model lists the town an agreement covers as a party ("Port Aldeno",
+    "Velmora city"); a place neither negotiates nor takes a position, and each one would cost
+    a stance call. A capital used for its government ("Kampala") is not a place here.
     """
     places: set[str] = set()
     if (m := _DATELINE.match(source)) and m.group(1).isupper():
@@ -61,7 +61,7 @@ def merge_actors(
 
     Two drafts merge when they have the same name, or (``by_alias``) when one's name is the
     other's alias. Then aliases the text never uses are dropped (a small model invents
-    "Syrian troops"), as are duplicates and aliases that are another party's name.
+    "Ugandan troops"), as are duplicates and aliases that are another party's name.
     """
     groups: list[tuple[ActorDraft, list[str]]] = []
     for draft in drafts:
@@ -113,7 +113,7 @@ def find_dissenters(
     found: list[ActorDraft] = []
     known = [[d.name, *d.aliases] for d in drafts]
     # Sentences that name no known actor come first, then those naming one only in part
-    # ("Tajik posts" beside "Tajikistan"): a refusing lawmaker there is easily missed, while a
+    # ("Kenyan posts" beside "Kenya"): a refusing lawmaker there is easily missed, while a
     # sentence naming a known actor in full is already read by that actor's stance step.
     strength = {
         i: max((mentions(_without_factions(s.text, names), names) for names in known), default=0)
@@ -154,8 +154,8 @@ def _extensions(text: str, name: str) -> list[re.Match[str]]:
 def _faction_of(actor: str, names: list[str]) -> bool:
     """Whether ``actor`` is a longer proper name built on one of ``names``.
 
-    "Renamo Military Junta" is built on "Renamo": a breakaway faction, another actor, while
-    "Renamo's leadership" or "Renamo officials" is Renamo itself.
+    "Tarvo Military Council" is built on "Tarvo": a breakaway faction, another actor, while
+    "Tarvo's leadership" or "Tarvo officials" is Tarvo itself.
     """
     for name in names:
         if not name.strip() or _key(name) == _key(actor):
@@ -263,8 +263,8 @@ def _stated_stance(
 ) -> tuple[Stance, Sentence] | None:
     """The stance the words of a sentence state for the actor, if any, and that sentence.
 
-    "FAL's leader said the group withdraws from the Kabwelu agreement" states "withdrew";
-    "Liwa Ahl al-Ard would honour every article as long as the detainees are freed" states
+    "FVF's leader said the group withdraws from the Kessel agreement" states "withdrew";
+    "The Northern Brigade would keep the truce as long as the prisoners are freed" states
     "conditional". The actor must be named before those words and no other actor with it:
     when another is named there too, whose stance it is is unclear, and the model's stands.
     A walk-out is looked for first, in every sentence, then a condition.
@@ -321,8 +321,8 @@ def sentence_evidence(sentence: Sentence, origin: Origin = "model") -> Evidence:
 
 
 # A person's name followed by one of these and another party's name speaks for that party:
-# "Sultan Yusuf Dahab of the Tama-Kuri", "Colonel Hnatyuk, who represents the army",
-# "Katrin Müller, the diplomat who heads the mission".
+# "Chief Tomas Ravel of the Haddu", "Colonel Arvid Lenk, who represents the army",
+# "Ilse Marten, the envoy who heads the observers".
 _LINK = re.compile(
     r"\b(?:of|for|represents|representing|from|heads|leads|chairs|commands)\s+(?:the\s+)?",
     re.IGNORECASE,
@@ -333,8 +333,8 @@ _LINK_WINDOW = 80
 def fold_spokespeople(parties: list[Party], source: str) -> list[Party]:
     """Fold a party that the text ties to another party with the same stance into its aliases.
 
-    A small model lists a leader or envoy beside the group they speak for ("Sultan Yusuf
-    Dahab of the Tama-Kuri", "the faction headed by Ahmed al-Awdeh"), which makes one actor
+    A small model lists a leader or envoy beside the group they speak for ("Chief Tomas
+    Ravel of the Haddu", "the faction headed by Mahmud Teral"), which makes one actor
     two parties. Only a party whose stance is the same is folded: a delegate who rejects
     what their group accepted stays a party.
     """
@@ -366,7 +366,7 @@ def _speaks_for(source: str, name: str, group_names: list[str]) -> bool:
 
 
 # A group's name followed by one of these and a person's name is led by that person:
-# "the Shabab al-Sunna faction headed by Ahmed al-Awdeh".
+# "the Red Hills faction headed by Mahmud Teral".
 _LED_BY = re.compile(r"\b(?:headed|led|commanded|chaired)\s+by\s+", re.IGNORECASE)
 _CLAUSE = re.compile(r"[.;\n]")
 _CLAUSE_OR_LIST = re.compile(r"[.;\n]|\band\b")

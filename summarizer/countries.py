@@ -1,6 +1,6 @@
-"""Governments named by their capital or country: "Damascus" for the Syrian government.
+"""Governments named by their capital or country: "Kampala" for the Ugandan government.
 
-Reports name a government by its capital ("Sarajevo refused") or its country, and a small
+Reports name a government by its capital ("Nairobi refused") or its country, and a small
 model then lists that name as an actor of its own beside the government it stands for, a
 duplicate that also costs a stance call. The country facts (names, capitals, demonyms) come
 from ``countryinfo``.
@@ -17,9 +17,9 @@ from countryinfo import all_countries
 
 from summarizer.drafts import ActorDraft
 
-# What may follow the country's name or demonym in the name of its government: "Syrian
-# government", "Russian army", "Ukraine's armed forces". A word in between ("Bosnian Serb
-# forces", "Russian-backed separatists") makes it another actor.
+# What may follow the country's name or demonym in the name of its government: "Ugandan
+# government", "Kenyan army", "Ghana's armed forces". A word in between ("Ugandan rebel
+# forces", "Kenyan-backed militias") makes it another actor.
 _GOVERNMENT = (
     r"(?:['\u2019]s)?\s+(?:government|authorities|administration|regime|state|army|armed forces"
     r"|military|forces|ministry)\b"
@@ -37,7 +37,7 @@ class _Country:
 
 
 def _key(name: str) -> str:
-    """Case-, accent- and punctuation-blind form of a name: "Bogotá" is "bogota"."""
+    """Case-, accent- and punctuation-blind form of a name: "Brasília" is "brasilia"."""
     plain = unicodedata.normalize("NFKD", name.casefold())
     kept = "".join(c for c in plain if c.isalnum() or c.isspace())
     return " ".join(kept.split()).removeprefix("the ")
@@ -67,9 +67,9 @@ def _by_name() -> dict[str, _Country]:
 def fold_capitals(drafts: list[ActorDraft]) -> list[ActorDraft]:
     """Fold an actor named only by a capital or a country into that country's government.
 
-    "Damascus" beside "Syrian government" becomes one of its aliases. An actor named by a
+    "Kampala" beside "Ugandan government" becomes one of its aliases. An actor named by a
     capital or country with no government of that country among the others stays as it is:
-    "Beijing" may be the only name a report gives China.
+    "Lima" may be the only name a report gives Peru.
     """
     folded = list(drafts)
     for draft in drafts:

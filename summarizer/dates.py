@@ -23,7 +23,7 @@ _MONTHS = [
     "december",
 ]
 
-# A month and year in words: "May 2021", "Sept. 2019".
+# A month and year in words: "March 2016", "Sept. 2019".
 _MONTH_YEAR = re.compile(
     r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?"
     r"|Oct|Nov|Dec)\.?),?\s+(\d{4})\b"
@@ -47,7 +47,7 @@ def _month_pattern(month: int) -> str:
 
 
 def _day_pattern(year: str, month: int, day: int) -> str:
-    """A day written next to its month ("1 June", "June 1st") or in a numeric date."""
+    """A day written next to its month ("4 April", "April 4th") or in a numeric date."""
     m = _month_pattern(month)
     return (
         rf"(?<!\d)0?{day}(?:st|nd|rd|th)?\s+(?:of\s+)?{m}|{m}\s+0?{day}(?:st|nd|rd|th)?(?!\d)"
@@ -60,7 +60,7 @@ def supported_date(value: str | None, source: str) -> str | None:
 
     The year must appear in the text; the month must appear by name (or abbreviation) or as
     a number in a date; the day must appear as a number next to that month. A model that
-    turns "on Saturday" into a full date gets null back.
+    turns "last weekend" into a full date gets null back.
     """
     if not value:
         return None
@@ -85,8 +85,8 @@ def supported_date(value: str | None, source: str) -> str | None:
 def agreement_date(value: str | None, source: str, bounds: list[tuple[int, int]]) -> str | None:
     """The date the agreement was made, as far as the source states it.
 
-    A small model reads "agreed in the last week of May 2021 ... It took effect on 1 June" as
-    1 June. A day that the text gives only in sentences about taking effect, never in one
+    A small model reads "agreed in the final days of March 2016 ... It took effect on 4 April"
+    as 4 April. A day that the text gives only in sentences about taking effect, never in one
     about agreeing or signing, is not the agreement's date: then the month and year of a
     sentence that reports the agreement being made are used, or the year alone.
 

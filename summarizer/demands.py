@@ -20,9 +20,9 @@ from summarizer.segment import Sentence
 DEMAND_MAX_TOKENS = 120
 #: Sentences asked about per document, first in document order.
 DEMAND_SENTENCES = 3
-# Not "calls for": reports use it for what an agreement provides ("the 2015 package called
+# Not "calls for": reports use it for what an agreement provides ("the 2010 accord called
 # for ..."), which would bring older agreements' terms in as demands.
-# "asked for ..." and "asked the group to ..." report a demand too; "asked not to be named"
+# "asked for ..." and "asked the council to ..." report a demand too; "asked not to be identified"
 # does not.
 _DEMAND = re.compile(
     r"\b(?:demand(?:s|ed|ing)?|insist(?:s|ed|ing)?|condition(?:s|ed)?|ultimatum|"

@@ -61,7 +61,7 @@ def categories_for(text: str) -> list[Category]:
 
 
 def article_number(source: str, start: int, end: int) -> str | None:
-    """The number the text gives a term ("Article 3", "3.", "(iii)"), if any."""
+    """The number the text gives a term ("Article 11", "3.", "(iii)"), if any."""
     quote = source[start:end]
     if m := _NUMBER_AT_START.match(quote):
         return m.group(1)
@@ -87,8 +87,8 @@ _ORDINALS = (
     "eleventh",
     "twelfth",
 )
-# A sentence that opens with a numbered provision: "Article 2 obliges ...", "Under Article 5
-# the government will ...", "The first provides for ...", "Under the fourth, each side ...".
+# A sentence that opens with a numbered provision: "Article 4 obliges ...", "Under Article 6
+# the army will ...", "The second provides for ...", "Under the third, the militia ...".
 _NUMBERED_TERM = re.compile(
     r"(?:(?P<under>Under\s+)(?:the\s+)?|The\s+)?"
     r"(?:(?:Article|Point|Clause|Paragraph|Section|Item)\s+(?P<digits>\d{1,2})\b|"
@@ -104,10 +104,10 @@ _NUMBERED_TERM = re.compile(
 def numbered_terms(source: str, bounds: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
     """The terms a report states one by one under their own numbers, as (number, start, end).
 
-    A report that walks through an agreement's numbered articles ("Article 1 declares a
-    ceasefire ... Article 2 obliges the brigade to ...") states every term itself; the system
+    A report that walks through an agreement's numbered articles ("Article 1 sets up a
+    joint committee ... Article 2 obliges the militia to ...") states every term itself; the system
     takes each sentence that opens with a numbered provision and a verb of providing (or
-    "Under Article 5, ...") as one term: the clause after those words, up to the sentence's
+    "Under Article 6, ...") as one term: the clause after those words, up to the sentence's
     end. A small model asked for the terms lists some of them and stops. Fewer than two such
     sentences is not a list, and nothing is returned.
     """
@@ -129,7 +129,8 @@ def numbered_terms(source: str, bounds: list[tuple[int, int]]) -> list[tuple[str
 _LIST_ITEM = re.compile(
     r"^[ \t]*(?:[-\u2013\u2022*\u25aa]|\(?\d{1,2}[.)]|\(?[a-h][.)])[ \t]+(?=\S)", re.MULTILINE
 )
-# A lead-in that announces the agreement's terms: "Under its terms:", "The accord provides:".
+# A lead-in that announces the agreement's terms: "Under the truce's terms:",
+# "The accord provides:".
 _TERMS_LEAD_IN = re.compile(
     r"\b(?:terms?|agree\w*|deal|accord|provi\w+|plan|memorandum|protocol|pact|treaty|truce|"
     r"cease-?fire|points?|commit\w*|stipulat\w*|under\s+(?:it|the))\b[^\n]*:\s*$",
@@ -141,9 +142,9 @@ def listed_terms(source: str, bounds: list[tuple[int, int]]) -> list[tuple[int, 
     """The items of a list the report sets out under a lead-in announcing the terms.
 
     A press release or a wire story often lists an agreement's terms as bullets or numbers
-    after "Under its terms:" or "The memorandum provides:"; each item states its terms itself,
-    and a small model quotes some and stops. Returns the (start, end) of every sentence of
-    every item of such a list (the rules after it cut them into one span per term); nothing
+    after "Under the truce's terms:" or "The memorandum provides:"; each item states its terms
+    itself, and a small model quotes some and stops. Returns the (start, end) of every sentence
+    of every item of such a list (the rules after it cut them into one span per term); nothing
     for a list whose lead-in does not speak of terms, or for fewer than two items.
     """
     items = list(_LIST_ITEM.finditer(source))
@@ -255,7 +256,7 @@ def split_enumeration(source: str, start: int, end: int) -> list[tuple[int, int]
     A small model quotes a whole sentence that lists several terms as one item; the record
     wants one item per term. The span is cut at semicolons and at commas followed by a word
     that starts a new clause (not "which", "including", "after"...), when every piece keeps at
-    least four words; lead-ins such as "The agreement included" and "and" are trimmed. A span
+    least four words; lead-ins such as "The deal provides for" and "and" are trimmed. A span
     without such a list comes back whole (trimmed).
     """
     text = source[start:end]
@@ -297,7 +298,7 @@ def split_across_sentences(
     A term is stated within one sentence; a small model that quotes across a sentence break
     has run two terms together, or dragged in the tail of the previous sentence. Within one
     sentence the span comes back as it is; across sentences, pieces shorter than four words
-    ("governments.") are dropped as fragments.
+    ("officials.") are dropped as fragments.
 
     Args:
         bounds: (start, end) of every sentence of the source, in order.
@@ -313,8 +314,8 @@ def join_touching(
 ) -> list[tuple[int, int, int]]:
     """Join spans that overlap or touch inside one sentence; each joined span is one term.
 
-    A small model sometimes cuts one clause into two quotes ("will hand over the citizens of
-    the other" / "country it detained") or quotes overlapping pieces of it. Spans that overlap,
+    A small model sometimes cuts one clause into two quotes ("will reopen the road between
+    the two" / "villages within a week") or quotes overlapping pieces of it. Spans that overlap,
     or that only white space separates, and that lie in the same sentence are joined.
 
     Returns:
@@ -378,8 +379,8 @@ _DEMAND_WORDS = re.compile(
 )
 
 
-# Words that make a passage a demand or a refusal, never an agreed term: "wanted the window
-# extended", "will hold fire only if ...", "was not agreed", "rejected the renewal". "Wanted
+# Words that make a passage a demand or a refusal, never an agreed term: "wanted the curfew
+# lifted", "will lay down arms only if ...", "had not agreed", "rejected the extension". "Wanted
 # for" and "wanted by" (a wanted man) are not demands.
 _DEMAND_OR_REFUSAL = re.compile(
     r"\b(?:demand\w*|insist\w*|want(?:s|ed)\s+(?!for\b|by\b)|refus\w*|reject\w*|only if"
@@ -394,7 +395,7 @@ def demands_or_refuses(passage: str) -> bool:
 
 
 # The words after which a reported demand's content begins: "demanded that <content>".
-# Verbs only: the noun in "dropped the demand after ..." does not start a demand.
+# Verbs only: the noun in "gave up the demand after ..." does not start a demand.
 _DEMAND_CUE = re.compile(
     r"\b(?:demanded(?: that)?|demands that|insist(?:s|ed)(?: that| on)?|want(?:s|ed)|sought|"
     r"asked for|only if|provided(?: that)?(?! for)|as long as|on condition that|unless)"
@@ -409,12 +410,12 @@ _AFTER_THE_DEMAND = re.compile(r"(?:from|since|during|in|at|on|for|by|of)\b", re
 def demand_clause(source: str, start: int, end: int) -> tuple[int, int]:
     """Narrow a condition's span to the demand itself, after the words that report it.
 
-    "The leadership also wanted the repair window extended to ten days" states the demand
-    "the repair window extended to ten days"; the record's condition is that demand, and
-    cutting the reporting words first keeps the commas of "Their envoy, X, said ..." from
+    "The council also wanted the curfew lifted within two weeks" states the demand
+    "the curfew lifted within two weeks"; the record's condition is that demand, and
+    cutting the reporting words first keeps the commas of "Its spokesman, X, said ..." from
     being read as a list. A quoted demand ends where its quotation closes. A span with no
     such word, with fewer than three words after the first one, or where those words only
-    say when or from whom ("had demanded from the first day") comes back unchanged.
+    say when or from whom ("had demanded from the start") comes back unchanged.
     """
     text = source[start:end]
     cue = _DEMAND_CUE.search(text)
@@ -425,7 +426,7 @@ def demand_clause(source: str, start: int, end: int) -> tuple[int, int]:
     closing = re.search(r"[\u201d\"]", after)
     if closing and _words_in(after[: closing.start()]) >= 3:
         after = after[: closing.start()]
-    # "a committee the elders had demanded from the first day": the demand came before.
+    # "a road the villagers had demanded from the start": the demand came before.
     if _words_in(after) < 3 or _AFTER_THE_DEMAND.match(after):
         return start, end
     new_start = start + cue.end()
@@ -443,8 +444,8 @@ def reads_as_demand(source: str, span: tuple[int, int], bounds: list[tuple[int, 
     """Whether the sentence of a condition's span speaks of a demand, offer or refusal.
 
     A small model asked for demands also copies agreed terms, reactions and background
-    ("Blood has a price, and the price has been agreed"). A demand is reported as one:
-    "demanded that ...", "wanted ...", "will hold fire only if ...". A list of demands may
+    ("The guns are silent, and the market has reopened"). A demand is reported as one:
+    "demanded that ...", "wanted ...", "will lay down arms only if ...". A list of demands may
     run on into the next sentence ("Its conditions include ... The terms also cover ..."),
     so the sentence before counts too when this one says it goes on ("also", "in
     addition"). A condition with no such word in either is dropped; a demand that was
@@ -465,7 +466,7 @@ def reads_as_demand(source: str, span: tuple[int, int], bounds: list[tuple[int, 
 
 
 def _trim_lead_in(source: str, start: int, end: int) -> tuple[int, int]:
-    """Drop a lead-in ("The agreement included", "and") and trailing punctuation."""
+    """Drop a lead-in ("The deal provides for", "and") and trailing punctuation."""
     m = _LEAD_IN.match(source, start, end)
     if m and _words_in(source[m.end() : end]) >= 3:
         start = m.end()

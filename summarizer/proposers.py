@@ -1,9 +1,9 @@
 """Who put a condition forward: a party of the record, not the model's free text.
 
-The model names a condition's proposer in its own words ("the group", "its political office",
-"Russia" for "Russian army"). The record names parties, so the system maps those words onto a
+The model names a condition's proposer in its own words ("the movement", "its press wing",
+"Uganda" for "Ugandan army"). The record names parties, so the system maps those words onto a
 party; where they name none, the party the condition's own sentence names before the demand
-is taken, as the subject that makes it ("Liwa Ahl al-Ard would honour every article as long
+is taken, as the subject that makes it ("The Northern Brigade would keep the truce as long
 as ...").
 """
 
@@ -15,8 +15,8 @@ from summarizer.derive import demand_clause
 from summarizer.schema import Party
 from summarizer.segment import mentions
 
-# A sentence whose subject points back to an actor named before: "The group had demanded",
-# "Meanwhile, they said ...".
+# A sentence whose subject points back to an actor named before: "The movement had insisted",
+# "Later, they said ...".
 _ANAPHOR = re.compile(
     r"\W*(?:\w+,\s+)?(?:he|she|it|they|his|her|its|their"
     r"|the\s+(?:group|movement|militia|faction|rebels|brigade|gang))\b",
@@ -47,7 +47,7 @@ def proposer_of(
 
     The model's ``name`` if it refers to a party; otherwise the party named last in the
     condition's sentence before the demand itself begins, or, when that part opens with a
-    pronoun ("The group had demanded"), the party the sentence before names first; otherwise
+    pronoun ("The movement had insisted"), the party the sentence before names first; otherwise
     None: a proposer is a party of the record or nobody, never the model's free text.
     """
     words = name.strip() or None
@@ -57,11 +57,11 @@ def proposer_of(
     i = next((i for i, (a, b) in enumerate(bounds) if a <= start < b), None)
     if i is None:
         return None
-    # Up to where the demand itself begins: "X would honour it as long as <Y is freed>".
+    # Up to where the demand itself begins: "X would keep it as long as <the road reopens>".
     before = source[bounds[i][0] : max(start, demand_clause(source, start, end)[0])]
     named = _named(before, parties, last=True)
     if named is None and i and _ANAPHOR.match(before):
-        # "The group had demanded ...", "He said his members would ...": the group is the
+        # "The movement had insisted ...", "She said her fighters would ...": the group is the
         # subject of the sentence before, the party it names first.
         named = _named(source[bounds[i - 1][0] : bounds[i - 1][1]], parties, last=False)
     return named

@@ -150,7 +150,7 @@ def _content_words(name: str) -> list[str]:
 
 
 def _same_word(a: str, b: str) -> bool:
-    """Equal, or one a stem of the other ("Russia"/"Russian", "Syria"/"Syrian")."""
+    """Equal, or one a stem of the other ("Kenya"/"Kenyan", "Uganda"/"Ugandan")."""
     return a == b or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))
 
 
@@ -158,8 +158,8 @@ def mentions(sentence: str, names: list[str]) -> int:
     """How strongly a sentence names an actor.
 
     2: one of its names stands in the sentence whole. 1: a distinctive word of a name does
-    ("Zoubi" for "Bashar al-Zoubi"), or most words of a name made of generic words do ("the
-    civilian half of the delegation" for "civilian delegation"). 0: none.
+    ("Dolan" for "Marek Dolan"), or most words of a name made of generic words do ("the
+    opposition members of the council" for "opposition council"). 0: none.
     """
     words = _words(sentence)
     joined = f" {' '.join(words)} "

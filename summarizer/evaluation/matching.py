@@ -20,8 +20,8 @@ from scipy.optimize import linear_sum_assignment
 # gets a further lift from overlapping evidence; 0.6 separates the two with a margin.
 ITEM_THRESHOLD = 0.6
 # Names are short, so one or two letters already move the ratio a lot; 0.85 still accepts
-# transliteration variants of a full name ("Ahmed al-Awdeh" / "Ahmad al-Awdeh": 0.93) but not
-# related actors ("Russia" / "Russian army": 0.67), which gold lists as aliases when they are one.
+# transliteration variants of a full name ("Mahmud Teral" / "Mahmoud Teral": 0.96) but not
+# related actors ("Uganda" / "Ugandan army": 0.67), which gold lists as aliases when they are one.
 PARTY_THRESHOLD = 0.85
 # Share of a quote that must agree with the source slice it points at to count as grounded.
 GROUNDED_THRESHOLD = 0.9

@@ -82,8 +82,8 @@ def ground_conditions(draft: Draft) -> Draft:
 def narrow_demands(draft: Draft) -> Draft:
     """Rule: a condition is the demand itself, after the words that report it.
 
-    "The leadership also wanted the repair window extended" states the demand "the repair
-    window extended"; cutting the reporting words also keeps "Their envoy, X, said ..." from
+    "The council also wanted the curfew lifted" states the demand "the curfew
+    lifted"; cutting the reporting words also keeps "Its spokesman, X, said ..." from
     being read as a list by the next step.
     """
     pairs = [

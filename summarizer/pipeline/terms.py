@@ -47,7 +47,7 @@ def ground_terms(draft: Draft) -> Draft:
 def take_listed_terms(draft: Draft) -> Draft:
     """Rule: the items of a list set out under a lead-in announcing the terms are terms.
 
-    "Under its terms:" followed by bullets: every item's sentences become term spans (origin
+    "Under the truce's terms:" followed by bullets: every item's sentences become term spans (origin
     rule), and a model quote inside one is left out so each term is found once.
     """
     listed = listed_terms(draft.text, draft.bounds)
@@ -89,7 +89,7 @@ def split_spans(draft: Draft, spans: list[Evidence]) -> list[Evidence]:
 def take_numbered_terms(draft: Draft) -> Draft:
     """Rule: provisions the report states one by one under their own numbers are taken whole.
 
-    "Article 2 obliges ...", "Under the fourth point, ...": the system takes each such sentence
+    "Article 4 obliges ...", "Under the third point, ...": the system takes each such sentence
     as one term, and a model quote overlapping it is left out, so a term is one item.
     """
     numbered = numbered_terms(draft.text, draft.bounds)
@@ -128,7 +128,7 @@ def joined(draft: Draft, spans: list[Evidence]) -> list[tuple[int, Evidence]]:
 def build_articles(draft: Draft) -> Draft:
     """The articles, in document order: numbered provisions, then the model's other terms.
 
-    Numbers come from the text around each term ("Article 3"), categories from its words.
+    Numbers come from the text around each term ("Article 11"), categories from its words.
     """
     source = draft.text
     articles = [
