@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from summarizer.segment import split_sentences
+
 _MONTHS = [
     "january",
     "february",
@@ -56,11 +58,13 @@ def _day_pattern(year: str, month: int, day: int) -> str:
 
 
 def supported_date(value: str | None, source: str) -> str | None:
-    """Keep as much of an ISO date as the source states; drop the rest.
+    """Keep as much of an ISO date as one sentence of the source states; drop the rest.
 
-    The year must appear in the text; the month must appear by name (or abbreviation) or as
-    a number in a date; the day must appear as a number next to that month. A model that
-    turns "last weekend" into a full date gets null back.
+    The parts must stand together: the month and day count only in a sentence that also gives
+    the year (a report dated "May 21" that mentions next year's election elsewhere does not
+    date its deal to May of that year), and a year alone only in a sentence that reports an
+    agreement being made ("signed in 2006"), with the month that sentence gives it, if any. A
+    model that turns "on Saturday" into a full date gets null back.
     """
     if not value:
         return None
@@ -68,18 +72,30 @@ def supported_date(value: str | None, source: str) -> str | None:
     if not m:
         return None
     year, month, day = m.group(1), m.group(2), m.group(3)
-    if not re.search(rf"(?<!\d){year}(?!\d)", source):
-        return None
-    if month is None or not 1 <= int(month) <= 12:
-        return year
-    numeric_date = rf"{year}-{month}\b|(?<!\d)\d{{1,2}}[/.]0?{int(month)}[/.]{year}\b"
-    if not re.search(_month_pattern(int(month)), source) and not re.search(numeric_date, source):
-        return year
-    if day is None or not 1 <= int(day) <= 31:
-        return f"{year}-{month}"
-    if re.search(_day_pattern(year, int(month), int(day)), source):
-        return f"{year}-{month}-{day}"
-    return f"{year}-{month}"
+    with_year = [
+        s.text for s in split_sentences(source) if re.search(rf"(?<!\d){year}(?!\d)", s.text)
+    ]
+    if month is not None and 1 <= int(month) <= 12:
+        numeric_date = rf"{year}-{month}\b|(?<!\d)\d{{1,2}}[/.]0?{int(month)}[/.]{year}\b"
+        with_month = [
+            s
+            for s in with_year
+            if re.search(_month_pattern(int(month)), s) or re.search(numeric_date, s)
+        ]
+        if with_month:
+            if day is not None and 1 <= int(day) <= 31:
+                day_words = _day_pattern(year, int(month), int(day))
+                if any(re.search(day_words, s) for s in with_month):
+                    return f"{year}-{month}-{day}"
+            return f"{year}-{month}"
+    made = [s for s in with_year if _AGREED.search(s)]
+    for stated in (m for s in made for m in _MONTH_YEAR.finditer(s)):
+        # "agreed in the last week of May 2021": the month the text gives the making.
+        if stated.group(2) == year:
+            abbreviation = stated.group(1)[:3].lower()
+            number = next(i for i, name in enumerate(_MONTHS, 1) if name.startswith(abbreviation))
+            return f"{year}-{number:02d}"
+    return year if made else None
 
 
 def agreement_date(value: str | None, source: str, bounds: list[tuple[int, int]]) -> str | None:
