@@ -176,3 +176,18 @@ def test_ablation_reruns_each_step_off_and_replays_unchanged_calls(tmp_path: Pat
     assert "| split_terms | rule |" in ablation_markdown(rows)
     with pytest.raises(ConfigurationError):
         run_ablation(options, full, steps=("ground_terms",), log=lambda _: None)
+
+
+def test_an_aggregate_only_split_reports_no_document_figures(setup: Path):
+    (setup / "thresholds.toml").write_text(
+        SPLITS + "aggregate_only = true\n[floors]\narticles_f1 = 0.9\n", encoding="utf-8"
+    )
+    result = _run(setup)
+    assert result.exit_code == 0, result.stderr
+    assert "ak-bulak" not in result.stdout and "ak-bulak" not in result.stderr
+    report = json.loads((setup / "out" / "report.json").read_text())
+    assert "ak-bulak-2022" not in json.dumps(report)
+    assert report["splits"]["dev"]["metrics"]["articles_f1"] == 1.0
+    assert not (setup / "out" / "predictions").exists()
+    suite = ET.parse(setup / "out" / "junit.xml").getroot()
+    assert [c.get("classname") for c in suite.iter("testcase")] == ["eval.dev"]

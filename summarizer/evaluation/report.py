@@ -94,6 +94,9 @@ def markdown_report(
             "| seconds | calls | generated tokens |",
             "|---|---|---|---|---|---|---|---|---|---|",
         ]
+        if any("score" not in doc for doc in documents.values()):
+            lines.append(f"| ({len(documents)} documents: aggregate figures only) |" + " |" * 9)
+            documents = {}
         for name, doc in documents.items():
             s = doc["score"]
             usage = doc.get("usage") or {}
@@ -118,13 +121,23 @@ def markdown_report(
 def junit_xml(
     splits: dict[str, tuple[dict[str, dict[str, Any]], dict[str, str]]],
     thresholds: dict[str, Any],
+    failures: list[str] | None = None,
 ) -> str:
-    """JUnit XML: one test case per split, document and field, failing below its floor."""
+    """JUnit XML: per split, one test case for its aggregate gates (failing with each broken
+    threshold), then one per document and field, failing below that field's floor."""
     floors = thresholds.get("floors", {})
     suite = ET.Element("testsuite", name="agreement-summarizer-eval")
     count = failed = 0
     for split, (documents, errors) in splits.items():
+        count += 1
+        case = ET.SubElement(suite, "testcase", classname=f"eval.{split}", name="thresholds")
+        broken = [f for f in failures or [] if f.startswith(f"{split}: ")]
+        if broken:
+            failed += 1
+            ET.SubElement(case, "failure", message="; ".join(broken))
         for name, doc in documents.items():
+            if "score" not in doc:
+                continue  # an aggregate-only split: its floors are checked on the aggregate
             classname = f"eval.{split}.{name}"
             for field, path, floor_key in _JUNIT_FIELDS:
                 count += 1
