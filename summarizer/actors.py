@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from summarizer import lexicon
 from summarizer.drafts import ActorDraft, DissentDraft, stance_model
 from summarizer.prompt import PromptTemplate
 from summarizer.providers import CallStats, Provider
@@ -21,20 +22,12 @@ DISSENT_MAX_TOKENS = 40
 STANCE_SENTENCES = 8
 #: Sentences with a word of refusal checked for actors the actors pass missed.
 DISSENT_SENTENCES = 4
-_DISSENT = re.compile(
-    r"\b(?:reject(?:s|ed|ing)?|refus(?:e|es|ed|ing)|denounc(?:e|es|ed|ing)|oppos(?:e|es|ed|ing)|"
-    r"boycott(?:s|ed|ing)?|walk(?:s|ed)? out|walked away|withdr(?:ew|awn)|pull(?:s|ed)? out|"
-    r"disown(?:s|ed)?|condemn(?:s|ed)?|capitulation|betrayal|treason|not (?:a )?party to)\b",
-    re.IGNORECASE,
-)
 
 
 def _key(name: str) -> str:
     return " ".join(name.casefold().split()).removeprefix("the ")
 
 
-# Words that end the name of a place, not of an actor: "Velmora city", "the village of X".
-_PLACE_WORD = re.compile(r"\b(?:city|town|village|district|province|region)$", re.IGNORECASE)
 # A dateline: the place names in capitals that open a report ("KESSEL/VARNO — ").
 _DATELINE = re.compile(r"\s*([^\W\d_a-z][^,\u2014\n]*?)\s*(?:,|\u2014)")
 
@@ -50,7 +43,9 @@ def drop_places(drafts: list[ActorDraft], source: str) -> list[ActorDraft]:
     if (m := _DATELINE.match(source)) and m.group(1).isupper():
         places = {_key(p) for p in m.group(1).split("/")}
     return [
-        d for d in drafts if _key(d.name) not in places and not _PLACE_WORD.search(d.name.strip())
+        d
+        for d in drafts
+        if _key(d.name) not in places and not lexicon.PLACE_WORD.search(d.name.strip())
     ]
 
 
@@ -118,7 +113,7 @@ def find_dissenters(
     strength = {
         i: max((mentions(_without_factions(s.text, names), names) for names in known), default=0)
         for i, s in enumerate(sentences)
-        if _DISSENT.search(s.text)
+        if lexicon.DISSENT.search(s.text)
     }
     ranked = sorted((i for i in strength if strength[i] < 2), key=lambda i: (strength[i], i))
     for sentence in [sentences[i] for i in ranked[:DISSENT_SENTENCES]]:
@@ -244,16 +239,6 @@ def stated_override(
     return stated[0], sentence_evidence(stated[1], "rule")
 
 
-# Words that attach a condition to an acceptance, and words of walking out of an agreement.
-_ON_CONDITION = re.compile(
-    r"\b(?:only if|provided(?: that)?(?! for)|as long as|so long as|on condition)\b", re.IGNORECASE
-)
-_WALKS_OUT = re.compile(
-    r"(?<!not )(?<!never )\b(?:pull(?:s|ed|ing)? out of|withdr(?:aw|aws|awing|ew|awn) from|"
-    r"walk(?:s|ed|ing)? out of|quit(?:s|ting)?)\s+(?:\S+\s+){0,3}?"
-    r"(?:deal|agreement|truce|ceasefire|talks|accord|negotiations|process)\b",
-    re.IGNORECASE,
-)
 #: Stances a stated condition overrides; a refusal or a walk-out stays what it is.
 _OPEN_TO_IT = ("accepts", "unclear")
 
@@ -270,8 +255,8 @@ def _stated_stance(
     A walk-out is looked for first, in every sentence, then a condition.
     """
     cues: tuple[tuple[Stance, re.Pattern[str]], ...] = (
-        ("withdrew", _WALKS_OUT),
-        ("conditional", _ON_CONDITION),
+        ("withdrew", lexicon.WALKS_OUT),
+        ("conditional", lexicon.ON_CONDITION),
     )
     for label, cue_words in cues:
         for sentence in shown:
@@ -320,13 +305,6 @@ def sentence_evidence(sentence: Sentence, origin: Origin = "model") -> Evidence:
     )
 
 
-# A person's name followed by one of these and another party's name speaks for that party:
-# "Chief Tomas Ravel of the Haddu", "Colonel Arvid Lenk, who represents the army",
-# "Ilse Marten, the envoy who heads the observers".
-_LINK = re.compile(
-    r"\b(?:of|for|represents|representing|from|heads|leads|chairs|commands)\s+(?:the\s+)?",
-    re.IGNORECASE,
-)
 _LINK_WINDOW = 80
 
 
@@ -362,12 +340,9 @@ def fold_spokespeople(parties: list[Party], source: str) -> list[Party]:
 def _speaks_for(source: str, name: str, group_names: list[str]) -> bool:
     """Whether the text writes ``name`` followed closely by "of/for/represents" a group name."""
     # The tie must be in the same clause: a list ("X and Y of the Z") ties only its last name.
-    return _linked(source, name, _LINK, _CLAUSE_OR_LIST, 2, group_names, strength=1)
+    return _linked(source, name, lexicon.LINK, _CLAUSE_OR_LIST, 2, group_names, strength=1)
 
 
-# A group's name followed by one of these and a person's name is led by that person:
-# "the Red Hills faction headed by Mahmud Teral".
-_LED_BY = re.compile(r"\b(?:headed|led|commanded|chaired)\s+by\s+", re.IGNORECASE)
 _CLAUSE = re.compile(r"[.;\n]")
 _CLAUSE_OR_LIST = re.compile(r"[.;\n]|\band\b")
 
@@ -375,7 +350,8 @@ _CLAUSE_OR_LIST = re.compile(r"[.;\n]|\band\b")
 def _led_by(source: str, group_names: list[str], person_names: list[str]) -> bool:
     """Whether the text writes a group name followed closely by "headed/led by" the person."""
     return any(
-        _linked(source, name, _LED_BY, _CLAUSE, 3, person_names, strength=2) for name in group_names
+        _linked(source, name, lexicon.LED_BY, _CLAUSE, 3, person_names, strength=2)
+        for name in group_names
     )
 
 

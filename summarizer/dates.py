@@ -8,43 +8,13 @@ from __future__ import annotations
 
 import re
 
+from summarizer import lexicon
 from summarizer.segment import split_sentences
-
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-
-# A month and year in words: "March 2016", "Sept. 2019".
-_MONTH_YEAR = re.compile(
-    r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?"
-    r"|Oct|Nov|Dec)\.?),?\s+(\d{4})\b"
-)
-# A sentence that reports the agreement taking effect, not being made.
-_TOOK_EFFECT = re.compile(
-    r"\b(?:t[ao]ke[sn]?|took|taking)\s+effect\b|\b(?:c[ao]me|comes|coming|enter(?:s|ed)?|went"
-    r"|go(?:es)?)\s+into\s+force\b|\beffective\s+(?:from|as\s+of|on)\b",
-    re.IGNORECASE,
-)
-# A sentence that reports the agreement being made.
-_AGREED = re.compile(
-    r"\b(?:agreed|signed|reached|concluded|struck|sealed|initialled|brokered)\b", re.IGNORECASE
-)
 
 
 def _month_pattern(month: int) -> str:
     """A month by name or abbreviation, case-sensitive, so the verb "may" is not May."""
-    name = _MONTHS[month - 1].capitalize()
+    name = lexicon.MONTHS[month - 1].capitalize()
     return rf"\b(?:{name}|{name.upper()}|{name[:3]}\.?)\b"
 
 
@@ -88,12 +58,14 @@ def supported_date(value: str | None, source: str) -> str | None:
                 if any(re.search(day_words, s) for s in with_month):
                     return f"{year}-{month}-{day}"
             return f"{year}-{month}"
-    made = [s for s in with_year if _AGREED.search(s)]
-    for stated in (m for s in made for m in _MONTH_YEAR.finditer(s)):
+    made = [s for s in with_year if lexicon.AGREEMENT_MADE.search(s)]
+    for stated in (m for s in made for m in lexicon.MONTH_YEAR.finditer(s)):
         # "agreed in the last week of May 2021": the month the text gives the making.
         if stated.group(2) == year:
             abbreviation = stated.group(1)[:3].lower()
-            number = next(i for i, name in enumerate(_MONTHS, 1) if name.startswith(abbreviation))
+            number = next(
+                i for i, name in enumerate(lexicon.MONTHS, 1) if name.startswith(abbreviation)
+            )
             return f"{year}-{number:02d}"
     return year if made else None
 
@@ -117,11 +89,17 @@ def agreement_date(value: str | None, source: str, bounds: list[tuple[int, int]]
     year, month, day = date[:4], int(date[5:7]), int(date[8:10])
     sentences = [source[a:b] for a, b in bounds]
     stating = [s for s in sentences if re.search(_day_pattern(year, month, day), s)]
-    if not any(_TOOK_EFFECT.search(s) for s in stating) or any(_AGREED.search(s) for s in stating):
+    if not any(lexicon.TAKES_EFFECT.search(s) for s in stating) or any(
+        lexicon.AGREEMENT_MADE.search(s) for s in stating
+    ):
         return date
-    made = (s for s in sentences if _AGREED.search(s) and not _TOOK_EFFECT.search(s))
-    for stated in filter(None, (_MONTH_YEAR.search(s) for s in made)):
+    made = (
+        s
+        for s in sentences
+        if lexicon.AGREEMENT_MADE.search(s) and not lexicon.TAKES_EFFECT.search(s)
+    )
+    for stated in filter(None, (lexicon.MONTH_YEAR.search(s) for s in made)):
         abbreviation = stated.group(1)[:3].lower()
-        number = next(i for i, m in enumerate(_MONTHS, 1) if m.startswith(abbreviation))
+        number = next(i for i, m in enumerate(lexicon.MONTHS, 1) if m.startswith(abbreviation))
         return f"{stated.group(2)}-{number:02d}"
     return year

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from summarizer import lexicon
 from summarizer.derive import demand_clause, overlaps
 from summarizer.drafts import DemandDraft
 from summarizer.ground import SourceIndex
@@ -20,17 +21,6 @@ from summarizer.segment import Sentence
 DEMAND_MAX_TOKENS = 120
 #: Sentences asked about per document, first in document order.
 DEMAND_SENTENCES = 3
-# Not "calls for": reports use it for what an agreement provides ("the 2010 accord called
-# for ..."), which would bring older agreements' terms in as demands.
-# "asked for ..." and "asked the council to ..." report a demand too; "asked not to be identified"
-# does not.
-_DEMAND = re.compile(
-    r"\b(?:demand(?:s|ed|ing)?|insist(?:s|ed|ing)?|condition(?:s|ed)?|ultimatum|"
-    r"want(?:s|ed)|sought|seek(?:s|ing)?|only if|unless|on condition|"
-    r"provided(?! for)|as long as|trying to (?:secure|obtain|get)|"
-    r"ask(?:s|ed)\s+(?!not\b)(?:for|(?:[\w\u2019'-]+\s+){1,3}?to))\b",
-    re.IGNORECASE,
-)
 
 
 def demand_sentences(
@@ -40,7 +30,8 @@ def demand_sentences(
     return [
         s
         for s in sentences
-        if _DEMAND.search(s.text) and not any(overlaps((s.start, s.end), c) for c in covered)
+        if lexicon.DEMAND_SWEEP_CUE.search(s.text)
+        and not any(overlaps((s.start, s.end), c) for c in covered)
     ][:limit]
 
 

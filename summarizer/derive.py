@@ -9,40 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from summarizer import lexicon
 from summarizer.schema import Category
 
-_CATEGORY_PATTERNS: tuple[tuple[Category, str], ...] = (
-    (
-        "ceasefire",
-        r"cease-?fire|truce|hostilities|stop(ping)? the (shelling|fighting|attacks)|shelling",
-    ),
-    ("weapons_handover", r"weapon|arms\b|arsenal|disarm|ammunition|heavy equipment"),
-    ("withdrawal", r"withdraw|pull(ed|ing)? (out|back)|retreat|redeploy|evacuat"),
-    ("security_guarantee", r"guarantee|protect|not be (pursued|prosecuted|arrested)|safety of"),
-    (
-        "amnesty_legal_status",
-        r"amnesty|settle|status|pardon|prosecut|wanted|legaliz|legalis|dissident|deserter",
-    ),
-    ("prisoner_release", r"prisoner|detainee|captive|hostage|release"),
-    ("remains_exchange", r"bodies|remains|corpse|missing person"),
-    ("return_of_displaced", r"return|displaced|refugee|resettle"),
-    ("freedom_of_movement", r"movement|checkpoint|roads?\b|passage|corridor|travel"),
-    ("humanitarian_access", r"humanitarian|aid\b|relief|red crescent|red cross|medical|food"),
-    (
-        "state_institutions",
-        r"institution|flag|administration|municipal|council|governance|services|election",
-    ),
-    ("territory_and_borders", r"border|crossing|territor|boundary|region from|area from"),
-    (
-        "monitoring_and_implementation",
-        r"monitor|observer|military police|peacekeep|implement|commission|guarantor|verify",
-    ),
-    (
-        "military_integration",
-        r"enrol|enlist|integrat|recruit|join the (army|forces)|conscript|military service",
-    ),
-)
-_COMPILED = tuple((c, re.compile(p, re.IGNORECASE)) for c, p in _CATEGORY_PATTERNS)
+_COMPILED = tuple((c, re.compile(p, re.IGNORECASE)) for c, p in lexicon.CATEGORY_PATTERNS)
 
 _NUMBER_BEFORE = re.compile(
     r"(?:article|point|clause|item|paragraph|term|provision|section)\s+(\d+|[ivxlc]+)\b[^.\n]{0,40}$",
@@ -73,26 +43,12 @@ def article_number(source: str, start: int, end: int) -> str | None:
     return None
 
 
-_ORDINALS = (
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-    "tenth",
-    "eleventh",
-    "twelfth",
-)
 # A sentence that opens with a numbered provision: "Article 4 obliges ...", "Under Article 6
 # the army will ...", "The second provides for ...", "Under the third, the militia ...".
 _NUMBERED_TERM = re.compile(
     r"(?:(?P<under>Under\s+)(?:the\s+)?|The\s+)?"
     r"(?:(?:Article|Point|Clause|Paragraph|Section|Item)\s+(?P<digits>\d{1,2})\b|"
-    r"(?P<ordinal>" + "|".join(_ORDINALS) + r")\b(?:\s+(?:article|point|clause))?)"
+    r"(?P<ordinal>" + "|".join(lexicon.ORDINALS) + r")\b(?:\s+(?:article|point|clause))?)"
     r"(?:\s+of\s+the\s+\w+)?"
     r"(?P<verb>\s+(?:provides(?:\s+for|\s+that)?|obliges|sets\s+up|creates|establishes|"
     r"allows|grants|declares|states(?:\s+that)?|requires|guarantees|commits|calls\s+for|"
@@ -117,7 +73,7 @@ def numbered_terms(source: str, bounds: list[tuple[int, int]]) -> list[tuple[str
         if m is None or not (m.group("verb") or m.group("under")):
             continue
         ordinal = m.group("ordinal")
-        number = m.group("digits") or str(_ORDINALS.index(ordinal.casefold()) + 1)
+        number = m.group("digits") or str(lexicon.ORDINALS.index(ordinal.casefold()) + 1)
         stop = end
         while stop > m.end() and source[stop - 1] in ".;:, ":
             stop -= 1
@@ -128,13 +84,6 @@ def numbered_terms(source: str, bounds: list[tuple[int, int]]) -> list[tuple[str
 # A line that is an item of a bulleted or numbered list: "- ...", "• ...", "1. ...", "(a) ...".
 _LIST_ITEM = re.compile(
     r"^[ \t]*(?:[-\u2013\u2022*\u25aa]|\(?\d{1,2}[.)]|\(?[a-h][.)])[ \t]+(?=\S)", re.MULTILINE
-)
-# A lead-in that announces the agreement's terms: "Under the truce's terms:",
-# "The accord provides:".
-_TERMS_LEAD_IN = re.compile(
-    r"\b(?:terms?|agree\w*|deal|accord|provi\w+|plan|memorandum|protocol|pact|treaty|truce|"
-    r"cease-?fire|points?|commit\w*|stipulat\w*|under\s+(?:it|the))\b[^\n]*:\s*$",
-    re.IGNORECASE,
 )
 
 
@@ -163,7 +112,7 @@ def listed_terms(source: str, bounds: list[tuple[int, int]]) -> list[tuple[int, 
         i += 1
         head = source[: block[0].start()].rstrip()
         lead_in = head[head.rfind("\n") + 1 :]
-        if len(block) < 2 or not _TERMS_LEAD_IN.search(lead_in):
+        if len(block) < 2 or not lexicon.TERMS_LEAD_IN.search(lead_in):
             continue
         for item in block:
             line_end = source.find("\n", item.end())
@@ -176,72 +125,6 @@ def listed_terms(source: str, bounds: list[tuple[int, int]]) -> list[tuple[int, 
     return found
 
 
-# Words that, right after a comma, continue the same term rather than start a new one.
-_CONTINUATION = frozenset(
-    [
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "where",
-        "when",
-        "while",
-        "whereby",
-        "including",
-        "include",
-        "includes",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "from",
-        "to",
-        "with",
-        "within",
-        "without",
-        "after",
-        "before",
-        "following",
-        "until",
-        "under",
-        "according",
-        "as",
-        "than",
-        "that",
-        "if",
-        "unless",
-        "provided",
-        "so",
-        "but",
-        "or",
-        "nor",
-        "such",
-        "especially",
-        "notably",
-        "except",
-        "besides",
-        "mainly",
-        "once",
-        "he",
-        "she",
-        "it",
-        "they",
-        "we",
-        "its",
-        "their",
-        "his",
-        "her",
-    ]
-)
-_LEAD_IN = re.compile(
-    r"(?:and\s+|also\s+|in addition,?\s+|as well as\s+|"
-    r"(?:the|this)\s+(?:agreement|deal|accord|truce|protocol|document|text|plan)\s+(?:also\s+)?"
-    r"(?:includes?|included|provides?\s+for|provided\s+for|ensures?|ensured|stipulates?|"
-    r"stipulated|calls?\s+for|called\s+for|requires?|required|foresees?)\s+|"
-    r"it\s+(?:also\s+)?(?:includes?|included|provides?\s+for|ensures?|stipulates?)\s+)+",
-    re.IGNORECASE,
-)
 _MIN_PIECE_WORDS = 4
 _MIN_SPLIT_WORDS = 12
 
@@ -266,7 +149,7 @@ def split_enumeration(source: str, start: int, end: int) -> list[tuple[int, int]
     for m in re.finditer(r"[;,]\s+(?:and\s+)?", text):
         following = re.match(r"\w+", text[m.end() :])
         if m.group(0).startswith(",") and (
-            following is None or following.group(0).casefold() in _CONTINUATION
+            following is None or following.group(0).casefold() in lexicon.CONTINUATION
         ):
             continue
         cuts.append(start + m.start())
@@ -335,15 +218,6 @@ def join_touching(
     return joined
 
 
-# Words without which a report describes no agreement and no proposal.
-_AGREEMENT_WORDS = re.compile(
-    r"\b(?:agree\w*|deal|accord|truce|cease-?fire|armistice|protocol|pact|treaty|arrangement|"
-    r"settlement|reconciliation|memorandum|offer\w*|propos\w*|plan|demand\w*|conditions|"
-    r"ultimatum|sign(?:s|ed|ing)|signatur\w*)\b",
-    re.IGNORECASE,
-)
-
-
 def speaks_of_an_agreement(source: str) -> bool:
     """Whether a report uses any word of agreement, proposal or demand at all.
 
@@ -356,7 +230,7 @@ def speaks_of_an_agreement(source: str) -> bool:
         # The cue words are English and French; a report in another script cannot be judged
         # by them, so it goes to the model rather than being called empty unread.
         return True
-    return _AGREEMENT_WORDS.search(source) is not None
+    return lexicon.AGREEMENT_WORDS.search(source) is not None
 
 
 def _mostly_latin(source: str) -> bool:
@@ -368,43 +242,9 @@ def _mostly_latin(source: str) -> bool:
     return latin >= len(letters) / 2
 
 
-# Words that mark a sentence as reporting a demand, offer, refusal or a condition attached to
-# an acceptance ("only if", "provided", "as long as") in negotiation.
-_DEMAND_WORDS = re.compile(
-    r"\b(?:demand\w*|condition\w*|insist\w*|call(?:s|ed|ing)? for|want\w*|sought|seek\w*|"
-    r"offer\w*|ultimat\w*|propos\w*|request\w*|ask\w*|press(?:es|ed|ing)? for|refus\w*|"
-    r"reject\w*|only if|provided(?! for)|as long as|unless|"
-    r"trying to (?:secure|obtain|get))\b",
-    re.IGNORECASE,
-)
-
-
-# Words that make a passage a demand or a refusal, never an agreed term: "wanted the curfew
-# lifted", "will lay down arms only if ...", "had not agreed", "rejected the extension". "Wanted
-# for" and "wanted by" (a wanted man) are not demands.
-_DEMAND_OR_REFUSAL = re.compile(
-    r"\b(?:demand\w*|insist\w*|want(?:s|ed)\s+(?!for\b|by\b)|refus\w*|reject\w*|only if"
-    r"|not agreed|on condition)",
-    re.IGNORECASE,
-)
-
-
 def demands_or_refuses(passage: str) -> bool:
     """Whether a passage reports a demand or a refusal, so it cannot state an agreed term."""
-    return _DEMAND_OR_REFUSAL.search(passage) is not None
-
-
-# The words after which a reported demand's content begins: "demanded that <content>".
-# Verbs only: the noun in "gave up the demand after ..." does not start a demand.
-_DEMAND_CUE = re.compile(
-    r"\b(?:demanded(?: that)?|demands that|insist(?:s|ed)(?: that| on)?|want(?:s|ed)|sought|"
-    r"asked for|only if|provided(?: that)?(?! for)|as long as|on condition that|unless)"
-    r"\s+[\u201c\"\u2018']?",
-    re.IGNORECASE,
-)
-
-
-_AFTER_THE_DEMAND = re.compile(r"(?:from|since|during|in|at|on|for|by|of)\b", re.IGNORECASE)
+    return lexicon.DEMAND_OR_REFUSAL.search(passage) is not None
 
 
 def demand_clause(source: str, start: int, end: int) -> tuple[int, int]:
@@ -418,7 +258,7 @@ def demand_clause(source: str, start: int, end: int) -> tuple[int, int]:
     say when or from whom ("had demanded from the start") comes back unchanged.
     """
     text = source[start:end]
-    cue = _DEMAND_CUE.search(text)
+    cue = lexicon.DEMAND_CUE.search(text)
     if cue is None:
         return start, end
     after = text[cue.end() :]
@@ -427,17 +267,13 @@ def demand_clause(source: str, start: int, end: int) -> tuple[int, int]:
     if closing and _words_in(after[: closing.start()]) >= 3:
         after = after[: closing.start()]
     # "a road the villagers had demanded from the start": the demand came before.
-    if _words_in(after) < 3 or _AFTER_THE_DEMAND.match(after):
+    if _words_in(after) < 3 or lexicon.AFTER_THE_DEMAND.match(after):
         return start, end
     new_start = start + cue.end()
     end = new_start + len(after)
     while end > new_start and source[end - 1] in "\u201d\"\u2019'.,;: ":
         end -= 1
     return new_start, end
-
-
-# A sentence that goes on with the list before it: "The terms also cover ...".
-_CONTINUES = re.compile(r"\b(?:also|in addition|furthermore|as well)\b", re.IGNORECASE)
 
 
 def reads_as_demand(source: str, span: tuple[int, int], bounds: list[tuple[int, int]]) -> bool:
@@ -459,15 +295,15 @@ def reads_as_demand(source: str, span: tuple[int, int], bounds: list[tuple[int, 
     if not touched:
         return False
     own = [source[a:b] for a, b in bounds[touched[0] : touched[-1] + 1]]
-    if any(_DEMAND_WORDS.search(sentence) for sentence in own):
+    if any(lexicon.DEMAND_WORDS.search(sentence) for sentence in own):
         return True
     before = source[slice(*bounds[touched[0] - 1])] if touched[0] > 0 else ""
-    return bool(_CONTINUES.search(own[0]) and _DEMAND_WORDS.search(before))
+    return bool(lexicon.CONTINUES.search(own[0]) and lexicon.DEMAND_WORDS.search(before))
 
 
 def _trim_lead_in(source: str, start: int, end: int) -> tuple[int, int]:
     """Drop a lead-in ("The deal provides for", "and") and trailing punctuation."""
-    m = _LEAD_IN.match(source, start, end)
+    m = lexicon.LEAD_IN.match(source, start, end)
     if m and _words_in(source[m.end() : end]) >= 3:
         start = m.end()
     while end > start and source[end - 1] in " .;,":

@@ -9,19 +9,10 @@ as ...").
 
 from __future__ import annotations
 
-import re
-
+from summarizer import lexicon
 from summarizer.derive import demand_clause
 from summarizer.schema import Party
 from summarizer.segment import mentions
-
-# A sentence whose subject points back to an actor named before: "The movement had insisted",
-# "Later, they said ...".
-_ANAPHOR = re.compile(
-    r"\W*(?:\w+,\s+)?(?:he|she|it|they|his|her|its|their"
-    r"|the\s+(?:group|movement|militia|faction|rebels|brigade|gang))\b",
-    re.IGNORECASE,
-)
 
 
 def party_meant(name: str, parties: list[Party]) -> str | None:
@@ -60,7 +51,7 @@ def proposer_of(
     # Up to where the demand itself begins: "X would keep it as long as <the road reopens>".
     before = source[bounds[i][0] : max(start, demand_clause(source, start, end)[0])]
     named = _named(before, parties, last=True)
-    if named is None and i and _ANAPHOR.match(before):
+    if named is None and i and lexicon.ANAPHOR.match(before):
         # "The movement had insisted ...", "She said her fighters would ...": the group is the
         # subject of the sentence before, the party it names first.
         named = _named(source[bounds[i - 1][0] : bounds[i - 1][1]], parties, last=False)

@@ -7,21 +7,10 @@ the report's own words, and the PA-X definitions, settle.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
+from summarizer import lexicon
 from summarizer.schema import AgreementType, Stage, Stance, Status
-
-# The report says the agreement took effect: in the past, not "will take effect".
-_IN_EFFECT = re.compile(
-    r"\b(?:took|(?:has|have|had)\s+taken)\s+effect\b|\b(?:came|entered|went)\s+into\s+force\b",
-    re.IGNORECASE,
-)
-# The report says the agreement broke down: in the past, not "a collapse would ruin ...".
-_BROKE_DOWN = re.compile(
-    r"\b(?:collapsed|broke\s+down|(?:has|have|had)\s+broken\s+down|fell\s+apart)\b",
-    re.IGNORECASE,
-)
 
 
 def checked_status(status: Status, stances: Iterable[Stance], source: str) -> Status:
@@ -34,9 +23,9 @@ def checked_status(status: Status, stances: Iterable[Stance], source: str) -> St
     """
     if status in ("proposed", "unclear"):
         return status
-    if "withdrew" in stances and _BROKE_DOWN.search(source):
+    if "withdrew" in stances and lexicon.BROKE_DOWN.search(source):
         return "collapsed"
-    if status == "signed" and _IN_EFFECT.search(source):
+    if status == "signed" and lexicon.TOOK_EFFECT_PAST.search(source):
         return "in_force"
     return status
 

@@ -5,9 +5,9 @@ no condition covers get a question of their own."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
+from summarizer import lexicon
 from summarizer.demands import demand_sentences, find_demands
 from summarizer.derive import (
     demand_clause,
@@ -20,19 +20,6 @@ from summarizer.pipeline.state import Calls, DemandPair, Draft
 from summarizer.pipeline.terms import evidence, joined
 from summarizer.proposers import party_meant, proposer_of
 from summarizer.schema import Article, Condition
-
-# Words of a sentence that puts terms forward rather than reporting them agreed: "the plan
-# would give ...", "under the proposal ...", "the draft offers ...".
-_OFFER_WORDS = re.compile(
-    r"\b(?:propos\w*|offer\w*|plan\b|plans\b|draft\w*|would|suggest\w*|envisag\w*)",
-    re.IGNORECASE,
-)
-# Words that report an agreement made: "signed", "agreed to", "concluded".
-_MADE = re.compile(
-    r"\b(?:signed|signing|agreed|concluded|initialled|ratified|reached\s+(?:an?|the)\s+"
-    r"(?:deal|agreement|accord))\b",
-    re.IGNORECASE,
-)
 
 
 def offer_terms(draft: Draft) -> Draft:
@@ -53,8 +40,8 @@ def offer_terms(draft: Draft) -> Draft:
     for article in draft.articles:
         start = article.evidence[0].start
         sentence = next((s.text for s in sentences if s.start <= start < s.end), "")
-        (offered if _OFFER_WORDS.search(sentence) else kept).append(article)
-    if not offered and any(_MADE.search(s.text) for s in sentences):
+        (offered if lexicon.OFFER_WORDS.search(sentence) else kept).append(article)
+    if not offered and any(lexicon.AGREEMENT_MADE.search(s.text) for s in sentences):
         return replace(draft, agreement=agreement.model_copy(update={"status": "signed"}))
     proposer = next((p.name for p in draft.parties if p.role == "proposer"), None)
     conditions = [
