@@ -32,9 +32,9 @@ def supported_date(value: str | None, source: str) -> str | None:
 
     The parts must stand together: the month and day count only in a sentence that also gives
     the year (a report dated "May 21" that mentions next year's election elsewhere does not
-    date its deal to May of that year), and a year alone only in a sentence that reports an
-    agreement being made ("signed in 2006"), with the month that sentence gives it, if any. A
-    model that turns "on Saturday" into a full date gets null back.
+    date its deal to May of that year), and a year alone only where a sentence that reports an
+    agreement being made says when ("signed in 2006"), with the month it gives, if any. A model
+    that turns "on Saturday" into a full date gets null back.
     """
     if not value:
         return None
@@ -67,7 +67,10 @@ def supported_date(value: str | None, source: str) -> str | None:
                 i for i, name in enumerate(lexicon.MONTHS, 1) if name.startswith(abbreviation)
             )
             return f"{year}-{number:02d}"
-    return year if made else None
+    # A year alone dates the deal when it says when: "signed in 2006", not "for the 2009
+    # election" (an attribute of something else).
+    when = rf"\bin\s+(?:(?:early|late|mid)-?\s*)?{year}(?!\d)"
+    return year if any(re.search(when, s) for s in made) else None
 
 
 def agreement_date(value: str | None, source: str, bounds: list[tuple[int, int]]) -> str | None:

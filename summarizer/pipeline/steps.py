@@ -142,8 +142,8 @@ STEPS: tuple[Step, ...] = (
     _rule("split_conditions", conditions.split_conditions),
     _rule("keep_reported_demands", conditions.keep_reported_demands),
     _rule("build_conditions", conditions.build_conditions, switchable=False),
-    _rule("resolve_proposers", conditions.resolve_proposers),
     _model("ask_demands", conditions.ask_demands, switchable=True),
+    _rule("resolve_proposers", conditions.resolve_proposers),
     _rule("closed_proposers", conditions.closed_proposers, switchable=False),
     # The agreement block.
     _rule("date_not_effect_day", agreement.date_not_effect_day),
