@@ -145,11 +145,15 @@ def split_enumeration(source: str, start: int, end: int) -> list[tuple[int, int]
     text = source[start:end]
     if _words_in(text) < _MIN_SPLIT_WORDS:
         return [_trim_lead_in(source, start, end)]
+    # The commas around an aside (", he added,", ", the maraheel,") cut nothing.
+    aside = {i for m in lexicon.ASIDE.finditer(text) for i in (m.start(), m.end() - 1)}
     cuts = [start]
     for m in re.finditer(r"[;,]\s+(?:and\s+)?", text):
         following = re.match(r"\w+", text[m.end() :])
         if m.group(0).startswith(",") and (
-            following is None or following.group(0).casefold() in lexicon.CONTINUATION
+            m.start() in aside
+            or following is None
+            or following.group(0).casefold() in lexicon.CONTINUATION
         ):
             continue
         cuts.append(start + m.start())

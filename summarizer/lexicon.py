@@ -269,6 +269,16 @@ AFTER_THE_DEMAND = re.compile(r"(?:from|since|during|in|at|on|for|by|of)\b", re.
 CONTINUES = re.compile(r"\b(?:also|in addition|furthermore|as well)\b", re.IGNORECASE)
 
 
+# An aside between commas that does not start a new term: a reporting clause (", he added,",
+# ", officials said,") or a short apposition (", the maraheel,", ", a border town,").
+ASIDE = re.compile(
+    r",\s+(?:(?:[\w\u2019'.-]+\s+){0,3}?(?:said|says|added|adds|told\s+\w+|noted|stressed|"
+    r"explained|insisted|confirmed|according\s+to\s+[^,]{1,40})|(?:the|a|an)\s+[\w\u2019'-]+"
+    r"(?:\s+[\w\u2019'-]+){0,2}),",
+    re.IGNORECASE,
+)
+
+
 # --- used by proposers.py ---
 
 # A sentence whose subject points back to an actor named before: "The movement had insisted",
