@@ -28,13 +28,14 @@ def _day_pattern(year: str, month: int, day: int) -> str:
 
 
 def supported_date(value: str | None, source: str) -> str | None:
-    """Keep as much of an ISO date as one sentence of the source states; drop the rest.
+    """Keep as much of an ISO date as one sentence of its making states; drop the rest.
 
-    The parts must stand together: the month and day count only in a sentence that also gives
-    the year (a report dated "May 21" that mentions next year's election elsewhere does not
-    date its deal to May of that year), and a year alone only where a sentence that reports an
-    agreement being made says when ("signed in 2006"), with the month it gives, if any. A model
-    that turns "on Saturday" into a full date gets null back.
+    Only a sentence that reports an agreement being made ("signed", "agreed", "concluded")
+    supports a date, and its parts must stand together there: the month and day count only
+    beside the year (a report dated "May 21" that mentions next year's election elsewhere does
+    not date its deal to May of that year), and a year alone only where the sentence says when
+    ("signed in 2006"), with the month it gives, if any. A model that turns "on Saturday" into a
+    full date gets null back.
     """
     if not value:
         return None
@@ -42,8 +43,12 @@ def supported_date(value: str | None, source: str) -> str | None:
     if not m:
         return None
     year, month, day = m.group(1), m.group(2), m.group(3)
+    # Only sentences that report an agreement being made date it: a report's own dateline,
+    # the date of the fighting or of an older deal recalled in passing do not.
     with_year = [
-        s.text for s in split_sentences(source) if re.search(rf"(?<!\d){year}(?!\d)", s.text)
+        s.text
+        for s in split_sentences(source)
+        if re.search(rf"(?<!\d){year}(?!\d)", s.text) and lexicon.AGREEMENT_MADE.search(s.text)
     ]
     if month is not None and 1 <= int(month) <= 12:
         numeric_date = rf"{year}-{month}\b|(?<!\d)\d{{1,2}}[/.]0?{int(month)}[/.]{year}\b"
@@ -58,8 +63,7 @@ def supported_date(value: str | None, source: str) -> str | None:
                 if any(re.search(day_words, s) for s in with_month):
                     return f"{year}-{month}-{day}"
             return f"{year}-{month}"
-    made = [s for s in with_year if lexicon.AGREEMENT_MADE.search(s)]
-    for stated in (m for s in made for m in lexicon.MONTH_YEAR.finditer(s)):
+    for stated in (m for s in with_year for m in lexicon.MONTH_YEAR.finditer(s)):
         # "agreed in the last week of May 2021": the month the text gives the making.
         if stated.group(2) == year:
             abbreviation = stated.group(1)[:3].lower()
@@ -70,7 +74,7 @@ def supported_date(value: str | None, source: str) -> str | None:
     # A year alone dates the deal when it says when: "signed in 2006", not "for the 2009
     # election" (an attribute of something else).
     when = rf"\bin\s+(?:(?:early|late|mid)-?\s*)?{year}(?!\d)"
-    return year if any(re.search(when, s) for s in made) else None
+    return year if any(re.search(when, s) for s in with_year) else None
 
 
 def agreement_date(value: str | None, source: str, bounds: list[tuple[int, int]]) -> str | None:
