@@ -130,25 +130,3 @@ def stance_model(
         fields["stance"] = (Literal[stances], ...)
     model: type[StanceDraft] = create_model("StanceDraft", __base__=StanceDraft, **fields)
     return model
-
-
-#: At most this many sentences are chosen as stating terms.
-MAX_TERM_SENTENCES = 24
-
-
-class TermChoiceDraft(_Draft):
-    """Pass 1 by choice: the numbers of the sentences that state agreed terms."""
-
-    sentences: list[int] = Field(max_length=MAX_TERM_SENTENCES)
-
-
-def term_choice_model(sentence_count: int) -> type[TermChoiceDraft]:
-    """A TermChoiceDraft whose numbers may only be those of the sentences shown."""
-    choices = tuple(range(1, sentence_count + 1))
-    field_type = list[Literal[choices]]  # type: ignore[valid-type]
-    model: type[TermChoiceDraft] = create_model(
-        "TermChoiceDraft",
-        __base__=TermChoiceDraft,
-        sentences=(field_type, Field(max_length=MAX_TERM_SENTENCES)),
-    )
-    return model

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Literal, cast
 
 from summarizer.derive import speaks_of_an_agreement
-from summarizer.drafts import ActorsDraft, ArticlesDraft, ConditionsDraft, term_choice_model
+from summarizer.drafts import ActorsDraft, ArticlesDraft, ConditionsDraft
 from summarizer.errors import ConfigurationError, InputError
 from summarizer.ground import SourceIndex
 from summarizer.pipeline import agreement, conditions, parties, terms
@@ -28,7 +28,6 @@ PROMPT_IDS = ("articles", "conditions", "actors", "dissent", "stance", "demand")
 #: 4 characters a token plus indentation), so the grammar always closes the answer before the
 #: cap cuts it off: a model that repeats itself costs time, never the document.
 ARTICLES_MAX_TOKENS = 1800
-TERM_CHOICE_MAX_TOKENS = 200
 CONDITIONS_MAX_TOKENS = 1800
 ACTORS_MAX_TOKENS = 2200
 #: Tokens reserved in the context for instructions and the answer.
@@ -41,28 +40,6 @@ def read_terms(draft: Draft, calls: Calls) -> Draft:
     """Model, pass 1: the agreed terms, one verbatim quote per term."""
     found = calls.ask("articles", ArticlesDraft, ARTICLES_MAX_TOKENS)
     return replace(draft, term_quotes=[t.quote for t in found.terms])
-
-
-#: Words of a sentence shown in the term-choice prompt; the report itself stands above.
-_STUB_WORDS = 10
-
-
-def choose_term_sentences(draft: Draft, calls: Calls) -> Draft:
-    """Model, pass 1: which numbered sentences state agreed terms (a constrained choice).
-
-    The model writes sentence numbers only, which the grammar limits to real ones, instead of
-    copying the terms out: a few tokens instead of hundreds, and nothing to misquote. Each
-    chosen sentence is a term span; the rules after it cut it into one span per term.
-    """
-    stubs = [" ".join(s.text.split()[:_STUB_WORDS]) + " ..." for s in draft.sentences]
-    found = calls.ask(
-        "term_choice",
-        term_choice_model(len(stubs)),
-        TERM_CHOICE_MAX_TOKENS,
-        stubs=stubs,
-    )
-    chosen = sorted(set(found.sentences))
-    return replace(draft, term_quotes=[draft.sentences[i - 1].text for i in chosen])
 
 
 def read_conditions(draft: Draft, calls: Calls) -> Draft:
