@@ -75,38 +75,3 @@ def supported_date(value: str | None, source: str) -> str | None:
     # election" (an attribute of something else).
     when = rf"\bin\s+(?:(?:early|late|mid)-?\s*)?{year}(?!\d)"
     return year if any(re.search(when, s) for s in with_year) else None
-
-
-def agreement_date(value: str | None, source: str, bounds: list[tuple[int, int]]) -> str | None:
-    """The date the agreement was made, as far as the source states it.
-
-    A small model reads "agreed in the final days of March 2016 ... It took effect on 4 April"
-    as 4 April. A day that the text gives only in sentences about taking effect, never in one
-    about agreeing or signing, is not the agreement's date: then the month and year of a
-    sentence that reports the agreement being made are used, or the year alone.
-
-    Args:
-        value: the model's ISO date, or None.
-        source: the document text.
-        bounds: the sentences' (start, end) offsets.
-    """
-    date = supported_date(value, source)
-    if date is None or len(date) < len("YYYY-MM-DD"):
-        return date
-    year, month, day = date[:4], int(date[5:7]), int(date[8:10])
-    sentences = [source[a:b] for a, b in bounds]
-    stating = [s for s in sentences if re.search(_day_pattern(year, month, day), s)]
-    if not any(lexicon.TAKES_EFFECT.search(s) for s in stating) or any(
-        lexicon.AGREEMENT_MADE.search(s) for s in stating
-    ):
-        return date
-    made = (
-        s
-        for s in sentences
-        if lexicon.AGREEMENT_MADE.search(s) and not lexicon.TAKES_EFFECT.search(s)
-    )
-    for stated in filter(None, (lexicon.MONTH_YEAR.search(s) for s in made)):
-        abbreviation = stated.group(1)[:3].lower()
-        number = next(i for i, m in enumerate(lexicon.MONTHS, 1) if m.startswith(abbreviation))
-        return f"{stated.group(2)}-{number:02d}"
-    return year

@@ -126,50 +126,10 @@ def listed_terms(source: str, bounds: list[tuple[int, int]]) -> list[tuple[int, 
 
 
 _MIN_PIECE_WORDS = 4
-_MIN_SPLIT_WORDS = 12
 
 
 def _words_in(text: str) -> int:
     return len(re.findall(r"\w+", text))
-
-
-def split_enumeration(source: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split a quoted span that enumerates several terms into one span per term.
-
-    A small model quotes a whole sentence that lists several terms as one item; the record
-    wants one item per term. The span is cut at semicolons and at commas followed by a word
-    that starts a new clause (not "which", "including", "after"...), when every piece keeps at
-    least four words; lead-ins such as "The deal provides for" and "and" are trimmed. A span
-    without such a list comes back whole (trimmed).
-    """
-    text = source[start:end]
-    if _words_in(text) < _MIN_SPLIT_WORDS:
-        return [_trim_lead_in(source, start, end)]
-    # The commas around an aside (", he added,", ", the maraheel,") cut nothing.
-    aside = {i for m in lexicon.ASIDE.finditer(text) for i in (m.start(), m.end() - 1)}
-    cuts = [start]
-    for m in re.finditer(r"[;,]\s+(?:and\s+)?", text):
-        following = re.match(r"\w+", text[m.end() :])
-        if m.group(0).startswith(",") and (
-            m.start() in aside
-            or following is None
-            or following.group(0).casefold() in lexicon.CONTINUATION
-        ):
-            continue
-        cuts.append(start + m.start())
-        cuts.append(start + m.end())
-    cuts.append(end)
-    pieces = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts), 2)]
-    merged: list[tuple[int, int]] = []
-    for piece in pieces:
-        if merged and _words_in(source[piece[0] : piece[1]]) < _MIN_PIECE_WORDS:
-            merged[-1] = (merged[-1][0], piece[1])
-        else:
-            merged.append(piece)
-    if len(merged) > 1 and _words_in(source[merged[0][0] : merged[0][1]]) < _MIN_PIECE_WORDS:
-        merged[1] = (merged[0][0], merged[1][1])
-        merged.pop(0)
-    return [_trim_lead_in(source, s, e) for s, e in merged]
 
 
 def overlaps(span: tuple[int, int], other: tuple[int, int]) -> bool:
@@ -303,13 +263,3 @@ def reads_as_demand(source: str, span: tuple[int, int], bounds: list[tuple[int, 
         return True
     before = source[slice(*bounds[touched[0] - 1])] if touched[0] > 0 else ""
     return bool(lexicon.CONTINUES.search(own[0]) and lexicon.DEMAND_WORDS.search(before))
-
-
-def _trim_lead_in(source: str, start: int, end: int) -> tuple[int, int]:
-    """Drop a lead-in ("The deal provides for", "and") and trailing punctuation."""
-    m = lexicon.LEAD_IN.match(source, start, end)
-    if m and _words_in(source[m.end() : end]) >= 3:
-        start = m.end()
-    while end > start and source[end - 1] in " .;,":
-        end -= 1
-    return start, end

@@ -72,13 +72,6 @@ MONTH_YEAR = re.compile(
     r"|Oct|Nov|Dec)\.?),?\s+(\d{4})\b"
 )
 
-# A sentence that reports the agreement taking effect, not being made.
-TAKES_EFFECT = re.compile(
-    r"\b(?:t[ao]ke[sn]?|took|taking)\s+effect\b|\b(?:c[ao]me|comes|coming|enter(?:s|ed)?|went"
-    r"|go(?:es)?)\s+into\s+force\b|\beffective\s+(?:from|as\s+of|on)\b",
-    re.IGNORECASE,
-)
-
 # A sentence that reports an agreement being made: "signed", "agreed to", "concluded" (the
 # date rule and the check of a status "proposed" read it).
 AGREEMENT_MADE = re.compile(
@@ -159,74 +152,6 @@ TERMS_LEAD_IN = re.compile(
     re.IGNORECASE,
 )
 
-# Words that, right after a comma, continue the same term rather than start a new one.
-CONTINUATION = frozenset(
-    [
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "where",
-        "when",
-        "while",
-        "whereby",
-        "including",
-        "include",
-        "includes",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "from",
-        "to",
-        "with",
-        "within",
-        "without",
-        "after",
-        "before",
-        "following",
-        "until",
-        "under",
-        "according",
-        "as",
-        "than",
-        "that",
-        "if",
-        "unless",
-        "provided",
-        "so",
-        "but",
-        "or",
-        "nor",
-        "such",
-        "especially",
-        "notably",
-        "except",
-        "besides",
-        "mainly",
-        "once",
-        "he",
-        "she",
-        "it",
-        "they",
-        "we",
-        "its",
-        "their",
-        "his",
-        "her",
-    ]
-)
-
-LEAD_IN = re.compile(
-    r"(?:and\s+|also\s+|in addition,?\s+|as well as\s+|"
-    r"(?:the|this)\s+(?:agreement|deal|accord|truce|protocol|document|text|plan)\s+(?:also\s+)?"
-    r"(?:includes?|included|provides?\s+for|provided\s+for|ensures?|ensured|stipulates?|"
-    r"stipulated|calls?\s+for|called\s+for|requires?|required|foresees?)\s+|"
-    r"it\s+(?:also\s+)?(?:includes?|included|provides?\s+for|ensures?|stipulates?)\s+)+",
-    re.IGNORECASE,
-)
-
 # Words without which a report describes no agreement and no proposal.
 AGREEMENT_WORDS = re.compile(
     r"\b(?:agree\w*|deal|accord|truce|cease-?fire|armistice|protocol|pact|treaty|arrangement|"
@@ -269,16 +194,6 @@ AFTER_THE_DEMAND = re.compile(r"(?:from|since|during|in|at|on|for|by|of)\b", re.
 CONTINUES = re.compile(r"\b(?:also|in addition|furthermore|as well)\b", re.IGNORECASE)
 
 
-# An aside between commas that does not start a new term: a reporting clause (", he added,",
-# ", officials said,") or a short apposition (", the maraheel,", ", a border town,").
-ASIDE = re.compile(
-    r",\s+(?:(?:[\w\u2019'.-]+\s+){0,3}?(?:said|says|added|adds|told\s+\w+|noted|stressed|"
-    r"explained|insisted|confirmed|according\s+to\s+[^,]{1,40})|(?:the|a|an)\s+[\w\u2019'-]+"
-    r"(?:\s+[\w\u2019'-]+){0,2}),",
-    re.IGNORECASE,
-)
-
-
 # --- used by proposers.py ---
 
 # A sentence whose subject points back to an actor named before: "The movement had insisted",
@@ -286,21 +201,6 @@ ASIDE = re.compile(
 ANAPHOR = re.compile(
     r"\W*(?:\w+,\s+)?(?:he|she|it|they|his|her|its|their"
     r"|the\s+(?:group|movement|militia|faction|rebels|brigade|gang))\b",
-    re.IGNORECASE,
-)
-
-
-# --- used by status.py ---
-
-# The report says the agreement took effect: in the past, not "will take effect".
-TOOK_EFFECT_PAST = re.compile(
-    r"\b(?:took|(?:has|have|had)\s+taken)\s+effect\b|\b(?:came|entered|went)\s+into\s+force\b",
-    re.IGNORECASE,
-)
-
-# The report says the agreement broke down: in the past, not "a collapse would ruin ...".
-BROKE_DOWN = re.compile(
-    r"\b(?:collapsed|broke\s+down|(?:has|have|had)\s+broken\s+down|fell\s+apart)\b",
     re.IGNORECASE,
 )
 

@@ -209,13 +209,3 @@ def test_a_report_in_another_script_is_never_called_empty_unread():
     assert speaks_of_an_agreement("Стороны подписали соглашение о прекращении огня.")  # noqa: RUF001
     assert speaks_of_an_agreement("وقع الطرفان اتفاق وقف إطلاق النار في المدينة")
     assert not speaks_of_an_agreement("Shelling continued overnight in the north of the city.")
-
-
-def test_an_aside_between_commas_does_not_cut_a_term():
-    from summarizer.derive import split_enumeration
-
-    text = (
-        "The cattle, he added, would cross only along the marked corridors, the old tracks, "
-        "and only after the harvest is in"
-    )
-    assert [text[a:b] for a, b in split_enumeration(text, 0, len(text))] == [text]

@@ -168,12 +168,12 @@ def test_ablation_reruns_each_step_off_and_replays_unchanged_calls(tmp_path: Pat
     )
     full = run_eval(options, log=lambda _: None)
     asked = len(server.requests)
-    rows = run_ablation(options, full, steps=("split_terms", "ask_demands"), log=lambda _: None)
-    assert [r.step for r in rows] == ["split_terms", "ask_demands"]
+    rows = run_ablation(options, full, steps=("numbered_terms", "ask_demands"), log=lambda _: None)
+    assert [r.step for r in rows] == ["numbered_terms", "ask_demands"]
     # Switching a rule off re-runs no model call that the rule leaves unchanged.
     assert len(server.requests) - asked < asked
     assert set(rows[0].delta) == {"dev"}
-    assert "| split_terms | rule |" in ablation_markdown(rows)
+    assert "| numbered_terms | rule |" in ablation_markdown(rows)
     with pytest.raises(ConfigurationError):
         run_ablation(options, full, steps=("ground_terms",), log=lambda _: None)
 

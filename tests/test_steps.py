@@ -48,18 +48,6 @@ def test_numbered_provisions_are_taken_whole_unless_the_rule_is_off():
     assert off.provenance.disabled_steps == ["numbered_terms"]
 
 
-def test_an_enumerating_quote_is_split_unless_the_rule_is_off():
-    quote = (
-        "the return of displaced families, the reopening of the road to the market, and the "
-        "release of all detainees held since March"
-    )
-    disabled = frozenset({"numbered_terms"})
-    split = _record(NUMBERED, [quote], disabled)
-    assert len(split.articles) == 3
-    whole = _record(NUMBERED, [quote], disabled | {"split_terms"})
-    assert [a.text for a in whole.articles] == [quote]
-
-
 def test_an_unknown_or_contract_step_cannot_be_switched_off():
     with pytest.raises(ConfigurationError, match="ground_terms"):
         _record(NUMBERED, [], frozenset({"ground_terms"}))

@@ -8,10 +8,9 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from summarizer.dates import agreement_date, supported_date
+from summarizer.dates import supported_date
 from summarizer.pipeline.state import Draft
 from summarizer.schema import Agreement
-from summarizer.status import checked_stage, checked_status
 
 
 def _folded(text: str) -> str:
@@ -48,28 +47,6 @@ def ground_fields(draft: Draft) -> Draft:
         summary=None,
     )
     return replace(draft, agreement=agreement)
-
-
-def date_not_effect_day(draft: Draft) -> Draft:
-    """Rule: the day a deal took effect is not the day it was made (see ``agreement_date``)."""
-    assert draft.agreement is not None and draft.fields is not None
-    date = agreement_date(draft.agreement.date, draft.text, draft.bounds)
-    return replace(draft, agreement=draft.agreement.model_copy(update={"date": date}))
-
-
-def check_status(draft: Draft) -> Draft:
-    """Rule: "collapsed" after a walk-out the report says broke the deal; "in_force" for a
-    signed deal the report says took effect."""
-    assert draft.agreement is not None
-    status = checked_status(draft.agreement.status, [p.stance for p in draft.parties], draft.text)
-    return replace(draft, agreement=draft.agreement.model_copy(update={"status": status}))
-
-
-def check_stage(draft: Draft) -> Draft:
-    """Rule: a local agreement is "partial" at most, never "comprehensive" (PA-X)."""
-    assert draft.agreement is not None
-    stage = checked_stage(draft.agreement.stage, draft.agreement.agreement_type)
-    return replace(draft, agreement=draft.agreement.model_copy(update={"stage": stage}))
 
 
 def empty_agreement() -> Agreement:

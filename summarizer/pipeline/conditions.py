@@ -14,7 +14,6 @@ from summarizer.derive import (
     overlaps,
     reads_as_demand,
     split_across_sentences,
-    split_enumeration,
 )
 from summarizer.pipeline.state import Calls, DemandPair, Draft
 from summarizer.pipeline.terms import evidence, joined
@@ -76,16 +75,6 @@ def narrow_demands(draft: Draft) -> Draft:
     pairs = [
         (cond, evidence(draft.text, *demand_clause(draft.text, ev.start, ev.end), ev.alignment))
         for cond, ev in draft.demand_spans
-    ]
-    return replace(draft, demand_spans=_unique(pairs))
-
-
-def split_conditions(draft: Draft) -> Draft:
-    """Rule: a span that enumerates several demands is one condition per demand."""
-    pairs = [
-        (cond, evidence(draft.text, a, b, ev.alignment))
-        for cond, ev in draft.demand_spans
-        for a, b in split_enumeration(draft.text, ev.start, ev.end)
     ]
     return replace(draft, demand_spans=_unique(pairs))
 

@@ -96,10 +96,8 @@ STEPS: tuple[Step, ...] = (
     # Terms.
     _rule("ground_terms", terms.ground_terms, switchable=False),
     _rule("listed_terms", terms.take_listed_terms),
-    _rule("split_terms", terms.split_terms),
     _rule("numbered_terms", terms.take_numbered_terms),
     _rule("drop_demand_terms", terms.drop_demand_terms),
-    _rule("join_terms", terms.join_terms),
     _rule("build_articles", terms.build_articles, switchable=False),
     # Parties.
     _rule("clean_actors", parties.clean_actors, switchable=False),
@@ -116,16 +114,12 @@ STEPS: tuple[Step, ...] = (
     _rule("offer_terms", conditions.offer_terms),
     _rule("ground_conditions", conditions.ground_conditions, switchable=False),
     _rule("narrow_demands", conditions.narrow_demands),
-    _rule("split_conditions", conditions.split_conditions),
     _rule("keep_reported_demands", conditions.keep_reported_demands),
     _rule("build_conditions", conditions.build_conditions, switchable=False),
     _model("ask_demands", conditions.ask_demands, switchable=True),
     _rule("resolve_proposers", conditions.resolve_proposers),
     _rule("closed_proposers", conditions.closed_proposers, switchable=False),
     # The agreement block.
-    _rule("date_not_effect_day", agreement.date_not_effect_day),
-    _rule("check_status", agreement.check_status),
-    _rule("check_stage", agreement.check_stage),
     _rule("empty_when_nothing_found", agreement.empty_when_nothing_found, switchable=False),
 )
 

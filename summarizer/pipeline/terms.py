@@ -14,7 +14,6 @@ from summarizer.derive import (
     numbered_terms,
     overlaps,
     split_across_sentences,
-    split_enumeration,
 )
 from summarizer.pipeline.state import Draft
 from summarizer.schema import Alignment, Article, Evidence, Origin
@@ -30,7 +29,9 @@ def evidence(
 
 
 def ground_terms(draft: Draft) -> Draft:
-    """Locate every quoted term in the source; a quote that is not there is dropped."""
+    """Locate every quoted term in the source, one span per sentence it covers; a quote that
+    is not there is dropped (a term is stated within one sentence: a quote across a break
+    has run two together, and pieces under four words are fragments)."""
     spans: list[Evidence] = []
     dropped = draft.dropped
     seen: set[tuple[int, int]] = set()
@@ -38,9 +39,11 @@ def ground_terms(draft: Draft) -> Draft:
         ev = draft.index.align(quote)
         if ev is None:
             dropped += 1
-        elif (ev.start, ev.end) not in seen:
-            seen.add((ev.start, ev.end))
-            spans.append(ev)
+            continue
+        for a, b in split_across_sentences(draft.text, ev.start, ev.end, draft.bounds):
+            if (a, b) not in seen:
+                seen.add((a, b))
+                spans.append(evidence(draft.text, a, b, ev.alignment))
     return replace(draft, term_spans=spans, dropped=dropped)
 
 
@@ -60,30 +63,6 @@ def take_listed_terms(draft: Draft) -> Draft:
     ]
     spans = [evidence(draft.text, a, b, "exact", "rule") for a, b in listed]
     return replace(draft, term_spans=sorted([*kept, *spans], key=lambda ev: ev.start))
-
-
-def split_terms(draft: Draft) -> Draft:
-    """Rule: one span per sentence and per enumerated term (see ``split_enumeration``).
-
-    A small model quotes a sentence that lists three terms as one item, or runs a quote over a
-    sentence break; the record wants one item per term.
-    """
-    return replace(draft, term_spans=split_spans(draft, draft.term_spans))
-
-
-def split_spans(draft: Draft, spans: list[Evidence]) -> list[Evidence]:
-    """Each span cut at sentence breaks and enumerations; pieces seen already left out."""
-    source, bounds = draft.text, draft.bounds
-    out: list[Evidence] = []
-    seen: set[tuple[int, int]] = set()
-    for ev in spans:
-        for a, b in split_across_sentences(source, ev.start, ev.end, bounds):
-            for start, end in split_enumeration(source, a, b):
-                if (start, end) in seen or end <= start:
-                    continue
-                seen.add((start, end))
-                out.append(evidence(source, start, end, ev.alignment, ev.origin))
-    return out
 
 
 def take_numbered_terms(draft: Draft) -> Draft:
@@ -106,11 +85,6 @@ def drop_demand_terms(draft: Draft) -> Draft:
     return replace(
         draft, term_spans=[ev for ev in draft.term_spans if not demands_or_refuses(ev.quote)]
     )
-
-
-def join_terms(draft: Draft) -> Draft:
-    """Rule: pieces of one clause that touch inside a sentence are one term."""
-    return replace(draft, term_spans=[ev for _, ev in joined(draft, draft.term_spans)])
 
 
 def joined(draft: Draft, spans: list[Evidence]) -> list[tuple[int, Evidence]]:
