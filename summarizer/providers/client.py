@@ -181,6 +181,7 @@ class Provider:
             self.cache.put(
                 key,
                 {
+                    "schema": response_model.__name__,
                     "value": value.model_dump(mode="json"),
                     "stats": vars(self._recorder.stats).copy(),
                     "seconds": round(time.perf_counter() - started, 3),
