@@ -67,7 +67,7 @@ def test_unsupported_date_is_not_passed_through(record):
 def test_usage_and_calls_are_summed_over_every_call(record):
     prov = record.provenance
     dissent = 4  # seed sentences with a word of refusal not naming a known actor in full (cap 4)
-    demand = 3  # seed sentences with a word of demand that no condition covers (cap 3)
+    demand = 6  # seed sentences with a word of demand that no condition covers (cap 6)
     # passes, dissent, one stance each, demand
     assert prov.calls == prov.attempts == 3 + dissent + 3 + demand
     assert prov.usage.prompt_tokens == 100 * prov.calls
