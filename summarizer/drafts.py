@@ -28,6 +28,10 @@ MAX_CONDITIONS = 12
 # An agreement rarely has more than a handful of parties; past eight, a small model's list is
 # mostly bystanders, and every actor costs a stance call.
 MAX_ACTORS = 8
+#: A long report (an analysis piece, a statement quoted at length) states more terms and names
+#: more actors than a wire story: past this many words the list caps are raised by half.
+LONG_REPORT_WORDS = 1200
+LONG_FACTOR = 1.5
 MAX_ALIASES = 6
 
 
@@ -130,3 +134,16 @@ def stance_model(
         fields["stance"] = (Literal[stances], ...)
     model: type[StanceDraft] = create_model("StanceDraft", __base__=StanceDraft, **fields)
     return model
+
+
+def scaled(model: type[BaseModel], field: str, cap: int) -> type[BaseModel]:
+    """``model`` with the list ``field`` capped at ``cap`` items (same name and description).
+
+    Used for long reports; short ones keep the fixed models, so their requests stay the same.
+    """
+    annotation = model.model_fields[field].annotation
+    description = model.model_fields[field].description
+    definitions: dict[str, Any] = {
+        field: (annotation, Field(max_length=cap, description=description))
+    }
+    return create_model(model.__name__, __base__=model, __doc__=model.__doc__, **definitions)

@@ -51,3 +51,17 @@ def test_numbered_provisions_are_taken_whole_unless_the_rule_is_off():
 def test_an_unknown_or_contract_step_cannot_be_switched_off():
     with pytest.raises(ConfigurationError, match="ground_terms"):
         _record(NUMBERED, [], frozenset({"ground_terms"}))
+
+
+def test_a_long_report_gets_longer_lists_and_a_short_one_the_fixed_caps():
+    short = NUMBERED
+    long = (NUMBERED + " ") * 40  # well over 1,200 words
+    caps = []
+    for text in (short, long):
+        server = FakeChatServer({**FakeChatServer().answers, "ArticlesDraft": {"terms": []}})
+        Summarizer(provider=fake_provider(server, context_tokens=32768)).summarize(text)
+        request = next(r for r in server.requests if "ArticlesDraft" in str(r["response_format"]))
+        caps.append(
+            request["response_format"]["json_schema"]["schema"]["properties"]["terms"]["maxItems"]
+        )
+    assert caps == [16, 24]

@@ -11,16 +11,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Literal, cast
+from typing import Literal, TypeVar, cast
+
+from pydantic import BaseModel
 
 from summarizer.derive import speaks_of_an_agreement
-from summarizer.drafts import ActorsDraft, ArticlesDraft, ConditionsDraft
+from summarizer.drafts import (
+    LONG_FACTOR,
+    LONG_REPORT_WORDS,
+    MAX_ACTORS,
+    MAX_ARTICLES,
+    MAX_CONDITIONS,
+    ActorsDraft,
+    ArticlesDraft,
+    ConditionsDraft,
+    scaled,
+)
 from summarizer.errors import ConfigurationError, InputError
 from summarizer.ground import SourceIndex
 from summarizer.pipeline import agreement, conditions, parties, terms
 from summarizer.pipeline.state import Calls, Draft
 from summarizer.providers import Provider
 from summarizer.segment import split_sentences
+
+D = TypeVar("D", bound=BaseModel)
 
 #: The prompt templates the pipeline may use, in call order.
 PROMPT_IDS = ("articles", "conditions", "actors", "dissent", "stance", "demand")
@@ -34,22 +48,53 @@ ACTORS_MAX_TOKENS = 2200
 _RESERVED_TOKENS = 2200
 #: A conservative characters-per-token figure for English news text.
 _CHARS_PER_TOKEN = 3.0
+#: Tokens of a pass's instructions around the report.
+_INSTRUCTION_TOKENS = 600
+
+
+def _pass(
+    draft: Draft, calls: Calls, prompt_id: str, model: type[D], field: str, cap: int, tokens: int
+) -> D:
+    """One whole-document pass; on a long report the list cap and the token cap are raised
+    by half, the token cap no further than the context leaves room for."""
+    if len(draft.text.split()) <= LONG_REPORT_WORDS:
+        return calls.ask(prompt_id, model, tokens)
+    longer = cast(type[D], scaled(model, field, int(cap * LONG_FACTOR)))
+    context = calls.provider.info.context_tokens
+    room = (
+        tokens * 2
+        if context is None
+        else context - int(len(draft.text) / _CHARS_PER_TOKEN) - _INSTRUCTION_TOKENS
+    )
+    return calls.ask(prompt_id, longer, max(tokens, min(int(tokens * LONG_FACTOR), room)))
 
 
 def read_terms(draft: Draft, calls: Calls) -> Draft:
     """Model, pass 1: the agreed terms, one verbatim quote per term."""
-    found = calls.ask("articles", ArticlesDraft, ARTICLES_MAX_TOKENS)
+    found = _pass(
+        draft, calls, "articles", ArticlesDraft, "terms", MAX_ARTICLES, ARTICLES_MAX_TOKENS
+    )
     return replace(draft, term_quotes=[t.quote for t in found.terms])
 
 
 def read_conditions(draft: Draft, calls: Calls) -> Draft:
     """Model, pass 2: the demands put forward, and the agreement's fields."""
-    return replace(draft, fields=calls.ask("conditions", ConditionsDraft, CONDITIONS_MAX_TOKENS))
+    found = _pass(
+        draft,
+        calls,
+        "conditions",
+        ConditionsDraft,
+        "conditions",
+        MAX_CONDITIONS,
+        CONDITIONS_MAX_TOKENS,
+    )
+    return replace(draft, fields=found)
 
 
 def read_actors(draft: Draft, calls: Calls) -> Draft:
     """Model, pass 3: the actors, with every name the report uses for each."""
-    return replace(draft, actors=calls.ask("actors", ActorsDraft, ACTORS_MAX_TOKENS).parties)
+    found = _pass(draft, calls, "actors", ActorsDraft, "parties", MAX_ACTORS, ACTORS_MAX_TOKENS)
+    return replace(draft, actors=found.parties)
 
 
 Rule = Callable[[Draft], Draft]
