@@ -206,11 +206,6 @@ def _mostly_latin(source: str) -> bool:
     return latin >= len(letters) / 2
 
 
-def demands_or_refuses(passage: str) -> bool:
-    """Whether a passage reports a demand or a refusal, so it cannot state an agreed term."""
-    return lexicon.DEMAND_OR_REFUSAL.search(passage) is not None
-
-
 def demand_clause(source: str, start: int, end: int) -> tuple[int, int]:
     """Narrow a condition's span to the demand itself, after the words that report it.
 

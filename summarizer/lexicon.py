@@ -170,15 +170,6 @@ DEMAND_WORDS = re.compile(
     re.IGNORECASE,
 )
 
-# Words that make a passage a demand or a refusal, never an agreed term: "wanted the curfew
-# lifted", "will lay down arms only if ...", "had not agreed", "rejected the extension". "Wanted
-# for" and "wanted by" (a wanted man) are not demands.
-DEMAND_OR_REFUSAL = re.compile(
-    r"\b(?:demand\w*|insist\w*|want(?:s|ed)\s+(?!for\b|by\b)|refus\w*|reject\w*|only if"
-    r"|not agreed|on condition)",
-    re.IGNORECASE,
-)
-
 # The words after which a reported demand's content begins: "demanded that <content>".
 # Verbs only: the noun in "gave up the demand after ..." does not start a demand.
 DEMAND_CUE = re.compile(

@@ -104,7 +104,7 @@ def test_markdown_format(server: FakeChatServer) -> None:
     assert out.startswith(f"# {SEED}")
     assert "**Status:** signed" in out and "**Place:** Busra al-Sham" in out
     assert "## Parties" in out and "**Syrian government** (signatory, state): _accepts_" in out
-    assert "also called: Damascus" in out
+    assert "also called: the regime" in out
     assert "1. handing over heavy weapons as of Sunday" in out
     assert "   > handing over heavy weapons as of Sunday" in out
     assert "proposed by Russian army; outcome: _accepted_" in out

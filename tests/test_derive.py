@@ -8,7 +8,6 @@ from summarizer.derive import (
     article_number,
     categories_for,
     demand_clause,
-    demands_or_refuses,
     join_touching,
     numbered_terms,
     reads_as_demand,
@@ -166,22 +165,6 @@ def test_a_single_numbered_mention_is_not_a_list_of_terms():
     source = "Article 5 of the old accord provides for elections. The truce holds."
     bounds = [(s.start, s.end) for s in split_sentences(source)]
     assert numbered_terms(source, bounds) == []
-
-
-@pytest.mark.parametrize(
-    ("passage", "expected"),
-    [
-        ("The leadership also wanted the repair window extended to ten days", True),
-        ("his side will hold fire only if the monitors stay", True),
-        ("That demand was not agreed after the other side refused it", True),
-        ("the tribe said it rejected the renewal", True),
-        ("men wanted by the security services may settle their status", False),
-        ("those wanted for military service are given six months", False),
-        ("both sides withdraw heavy weapons from the front line", False),
-    ],
-)
-def test_a_demand_or_refusal_is_told_from_a_term(passage: str, expected: bool) -> None:
-    assert demands_or_refuses(passage) is expected
 
 
 def test_items_of_a_list_under_a_lead_in_announcing_terms_are_taken():

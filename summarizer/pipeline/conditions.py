@@ -10,7 +10,6 @@ from dataclasses import replace
 from summarizer import lexicon
 from summarizer.demands import demand_sentences, find_demands
 from summarizer.derive import (
-    demand_clause,
     overlaps,
     reads_as_demand,
     split_across_sentences,
@@ -63,20 +62,6 @@ def ground_conditions(draft: Draft) -> Draft:
         for a, b in split_across_sentences(draft.text, ev.start, ev.end, draft.bounds):
             found.append((cond, evidence(draft.text, a, b, ev.alignment)))
     return replace(draft, demand_spans=_unique(found), dropped=dropped)
-
-
-def narrow_demands(draft: Draft) -> Draft:
-    """Rule: a condition is the demand itself, after the words that report it.
-
-    "The council also wanted the curfew lifted" states the demand "the curfew
-    lifted"; cutting the reporting words also keeps "Its spokesman, X, said ..." from
-    being read as a list by the next step.
-    """
-    pairs = [
-        (cond, evidence(draft.text, *demand_clause(draft.text, ev.start, ev.end), ev.alignment))
-        for cond, ev in draft.demand_spans
-    ]
-    return replace(draft, demand_spans=_unique(pairs))
 
 
 def keep_reported_demands(draft: Draft) -> Draft:

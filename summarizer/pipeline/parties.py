@@ -16,7 +16,6 @@ from summarizer.actors import (
     merge_actors,
     stated_override,
 )
-from summarizer.countries import fold_capitals
 from summarizer.pipeline.state import Calls, Draft
 from summarizer.schema import Party, Stance
 
@@ -26,19 +25,9 @@ def clean_actors(draft: Draft) -> Draft:
     return replace(draft, actors=merge_actors(draft.actors, draft.text, by_alias=False))
 
 
-def merge_by_alias(draft: Draft) -> Draft:
-    """Rule: an actor listed under a name that is another actor's alias is that actor."""
-    return replace(draft, actors=merge_actors(draft.actors, draft.text))
-
-
 def leave_out_places(draft: Draft) -> Draft:
     """Rule: the dateline's town or a name ending "city", "village"... is a place, not an actor."""
     return replace(draft, actors=drop_places(draft.actors, draft.text))
-
-
-def fold_capital_names(draft: Draft) -> Draft:
-    """Rule: a capital or country listed beside its own government folds into it."""
-    return replace(draft, actors=fold_capitals(draft.actors))
 
 
 def ask_dissenters(draft: Draft, calls: Calls) -> Draft:

@@ -142,14 +142,11 @@ STEPS: tuple[Step, ...] = (
     _rule("ground_terms", terms.ground_terms, switchable=False),
     _rule("listed_terms", terms.take_listed_terms),
     _rule("numbered_terms", terms.take_numbered_terms),
-    _rule("drop_demand_terms", terms.drop_demand_terms),
     _rule("build_articles", terms.build_articles, switchable=False),
     # Parties.
     _rule("clean_actors", parties.clean_actors, switchable=False),
-    _rule("merge_by_alias", parties.merge_by_alias),
     _rule("leave_out_places", parties.leave_out_places),
     _model("ask_dissenters", parties.ask_dissenters, switchable=True),
-    _rule("fold_capitals", parties.fold_capital_names),
     _rule("mediators_accept", parties.mediators_accept),
     _rule("stance_fits_role", parties.stance_fits_role),
     _model("ask_stances", parties.ask_stances),
@@ -158,7 +155,6 @@ STEPS: tuple[Step, ...] = (
     # Conditions.
     _rule("offer_terms", conditions.offer_terms),
     _rule("ground_conditions", conditions.ground_conditions, switchable=False),
-    _rule("narrow_demands", conditions.narrow_demands),
     _rule("keep_reported_demands", conditions.keep_reported_demands),
     _rule("build_conditions", conditions.build_conditions, switchable=False),
     _model("ask_demands", conditions.ask_demands, switchable=True),

@@ -8,7 +8,6 @@ from dataclasses import replace
 from summarizer.derive import (
     article_number,
     categories_for,
-    demands_or_refuses,
     join_touching,
     listed_terms,
     numbered_terms,
@@ -78,13 +77,6 @@ def take_numbered_terms(draft: Draft) -> Draft:
         if not any(overlaps((ev.start, ev.end), (a, b)) for _, a, b in numbered)
     ]
     return replace(draft, numbered=numbered, term_spans=kept)
-
-
-def drop_demand_terms(draft: Draft) -> Draft:
-    """Rule: a quote that reports a demand or a refusal is not an agreed term."""
-    return replace(
-        draft, term_spans=[ev for ev in draft.term_spans if not demands_or_refuses(ev.quote)]
-    )
 
 
 def joined(draft: Draft, spans: list[Evidence]) -> list[tuple[int, Evidence]]:
