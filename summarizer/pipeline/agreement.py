@@ -1,6 +1,6 @@
 """Stage: the agreement block. Only what the text bears out is kept (a name or place it
-contains, a date as far as it states it); the status and stage are corrected where the
-report's words and the PA-X definitions settle them."""
+contains, a date as far as a sentence of its making states it); status, stage and type are
+the model's, from closed sets; a record with nothing grounded is empty."""
 
 from __future__ import annotations
 

@@ -36,8 +36,6 @@ class Draft:
     text: str
     sentences: list[Sentence]
     index: SourceIndex
-    #: False when the report uses no word of agreement, proposal or demand at all.
-    speaks_of_agreement: bool = True
     # What the model wrote, as it wrote it.
     term_quotes: list[str] = field(default_factory=list)
     fields: ConditionsDraft | None = None

@@ -209,8 +209,7 @@ def run_pipeline(
     calls = Calls(provider, text)
     draft = Draft(text=text, sentences=split_sentences(text), index=SourceIndex(text))
     if not speaks_of_an_agreement(text):
-        empty = replace(draft, speaks_of_agreement=False, agreement=agreement.empty_agreement())
-        return empty, calls
+        return replace(draft, agreement=agreement.empty_agreement()), calls
     for step in STEPS:
         if step.name in disabled:
             continue
