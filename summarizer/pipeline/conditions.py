@@ -1,7 +1,7 @@
 """Stage: the conditions. The terms of an offer never agreed become its pending conditions;
-the model's demand quotes are grounded, narrowed to the demand and kept where their sentence
-reports one; each gets a proposer among the record's parties; sentences that report a demand
-no condition covers get a question of their own."""
+the model's demand quotes are grounded and kept where their sentence reports a demand;
+sentences that report a demand no condition covers get a question of their own; each
+condition gets a proposer among the record's parties, or none."""
 
 from __future__ import annotations
 
@@ -9,11 +9,7 @@ from dataclasses import replace
 
 from summarizer import lexicon
 from summarizer.demands import demand_sentences, find_demands
-from summarizer.derive import (
-    overlaps,
-    reads_as_demand,
-    split_across_sentences,
-)
+from summarizer.derive import overlaps, reads_as_demand, split_across_sentences
 from summarizer.pipeline.state import Calls, DemandPair, Draft
 from summarizer.pipeline.terms import evidence, joined
 from summarizer.proposers import party_meant, proposer_of
