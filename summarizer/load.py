@@ -12,7 +12,7 @@ MAX_DOCUMENT_BYTES = 2_000_000
 
 
 def decode_document(data: bytes, *, name: str = "<input>", size: int | None = None) -> str:
-    """Decode a document's bytes as UTF-8 text and check it is usable.
+    """Decode a document's bytes as UTF-8 (or UTF-16 with a byte-order mark) and check it.
 
     Args:
         data: the raw bytes.
@@ -31,13 +31,17 @@ def decode_document(data: bytes, *, name: str = "<input>", size: int | None = No
             f"{name}: {size:,} bytes is too large for one report (limit {MAX_DOCUMENT_BYTES:,}).",
             hint="Split it into separate reports, one agreement each.",
         )
-    if b"\x00" in data:
+    # A byte-order mark says the text is UTF-16 (Windows editors save it so): decode it as
+    # such, before the NUL bytes it is full of are taken for a binary file.
+    encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    if encoding != "utf-16" and b"\x00" in data:
         raise InputError(f"{name}: looks like a binary file, not text.", hint="Give a .txt report.")
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode(encoding)
     except UnicodeDecodeError as e:
+        label = "UTF-16" if encoding == "utf-16" else "UTF-8"
         raise InputError(
-            f"{name}: is not valid UTF-8 text (byte {e.start}).",
+            f"{name}: is not valid {label} text (byte {e.start}).",
             hint="Convert it first, e.g. iconv -f latin1 -t utf-8.",
         ) from e
     return check_text(text.replace("\r\n", "\n").replace("\r", "\n"), name=name)

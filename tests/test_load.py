@@ -44,3 +44,20 @@ def test_missing_file_and_directory(tmp_path: Path):
         read_document(tmp_path / "nope.txt")
     with pytest.raises(InputError, match="directory"):
         read_document(tmp_path)
+
+
+def test_utf16_with_a_byte_order_mark_is_read_as_text():
+    from summarizer.load import decode_document
+
+    text = "Les deux parties ont signé l'accord à Goma."
+    for encoding in ("utf-16", "utf-16-le", "utf-16-be"):
+        bom = {"utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}.get(encoding, b"")
+        assert decode_document(bom + text.encode(encoding)) == text
+
+
+def test_nul_bytes_without_a_byte_order_mark_are_still_binary():
+    from summarizer.errors import InputError
+    from summarizer.load import decode_document
+
+    with pytest.raises(InputError, match="binary"):
+        decode_document(b"abc\x00def")
