@@ -204,3 +204,19 @@ def test_keys_in_a_server_url_or_an_error_body_are_never_shown():
     shown = scrub(body)
     assert "sk-abcdefghijklmnop" not in shown and len(shown) < 400
     assert "api_key=***" in scrub("bad api_key=SECRETVALUE here")
+
+
+@pytest.mark.parametrize("status", [500, 503, 429])
+def test_a_server_that_keeps_failing_is_unavailable_not_a_document_failure(monkeypatch, status):
+    monkeypatch.setattr("time.sleep", lambda s: None)
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return httpx.Response(
+            status, headers={"Retry-After": "0"}, json={"error": {"message": "busy"}}
+        )
+
+    with pytest.raises(ProviderUnreachableError, match=f"kept answering HTTP {status}"):
+        mock_remote(handler, retries=2).structured(MESSAGES, Answer, max_tokens=10)
+    assert len(calls) == 3

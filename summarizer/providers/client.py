@@ -241,6 +241,17 @@ class Provider:
                 f"The provider does not know model {self.info.model!r} or the URL is wrong.",
                 hint="Set --model / SUMMARIZER_MODEL to a model the server serves.",
             )
+        if isinstance(cause, openai.APIStatusError) and (
+            cause.status_code == 429 or cause.status_code >= 500
+        ):
+            # Still failing after every transport retry: the provider is unavailable, and
+            # every other document would fail the same way.
+            return ProviderUnreachableError(
+                f"The model server at {where} kept answering HTTP {cause.status_code} after "
+                f"{self._settings.transport_retries} retries: {scrub(cause.message)}",
+                hint="The server is overloaded or failing: try again later, or raise the "
+                "transport retries.",
+            )
         if isinstance(cause, openai.APIStatusError):
             refused = cause.status_code in (400, 413, 422)
             return ProviderError(
@@ -248,7 +259,7 @@ class Provider:
                 hint="The request was refused: the report may be too long for the model, or the "
                 "server may not support JSON-schema output."
                 if refused
-                else "The server failed: try again later, or raise the transport retries.",
+                else "Check the request and the server's logs.",
             )
         if isinstance(cause, openai.OpenAIError):
             return ProviderError(
