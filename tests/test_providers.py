@@ -220,3 +220,22 @@ def test_a_server_that_keeps_failing_is_unavailable_not_a_document_failure(monke
     with pytest.raises(ProviderUnreachableError, match=f"kept answering HTTP {status}"):
         mock_remote(handler, retries=2).structured(MESSAGES, Answer, max_tokens=10)
     assert len(calls) == 3
+
+
+def test_a_server_that_trickles_its_answer_is_cut_off_at_the_request_deadline():
+    import time as clock
+
+    class Trickle(httpx.SyncByteStream):
+        def __iter__(self):
+            for _ in range(50):
+                clock.sleep(0.05)
+                yield b" "
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=Trickle())
+
+    transport = RetryTransport(httpx.MockTransport(handler), attempts=1, max_seconds=0.5)
+    started = clock.monotonic()
+    with pytest.raises(httpx.ReadTimeout, match="deadline"):
+        transport.handle_request(httpx.Request("POST", "http://x/v1/chat/completions"))
+    assert clock.monotonic() - started < 1.5  # not the 2.5 s the trickle would take

@@ -182,10 +182,30 @@ class RetryTransport(httpx.BaseTransport):
         return response
 
     def _send(self, request: httpx.Request) -> httpx.Response:
+        started = time.monotonic()
         response = self._inner.handle_request(request)
-        if response.status_code in RETRY_STATUS:
-            response.read()  # free the connection before a retry
-        return response
+        # httpx's timeout bounds each wait between bytes, not the request: a server that
+        # trickles a byte every few seconds would hold it forever. The body is read here
+        # against a deadline for the whole attempt, connect to last byte.
+        chunks: list[bytes] = []
+        try:
+            for chunk in response.stream:  # type: ignore[union-attr]
+                chunks.append(chunk)
+                if time.monotonic() - started > self._max_seconds:
+                    raise httpx.ReadTimeout(
+                        f"no complete answer within the {self._max_seconds:g} s deadline of "
+                        "one request",
+                        request=request,
+                    )
+        finally:
+            response.close()
+        return httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            content=b"".join(chunks),
+            request=request,
+            extensions=response.extensions,
+        )
 
     def close(self) -> None:
         """Close the wrapped transport."""
