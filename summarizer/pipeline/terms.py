@@ -1,5 +1,6 @@
-"""Stage: the agreed terms. The model's quotes are grounded, cut into one span per term, and
-assembled into articles with numbers and provision categories the system derives."""
+"""Stage: the agreed terms. The model's quotes are grounded (one span per sentence), terms the
+report lists or numbers are taken by the system, and all are assembled into articles with
+numbers and provision categories the system derives."""
 
 from __future__ import annotations
 
@@ -55,11 +56,7 @@ def take_listed_terms(draft: Draft) -> Draft:
     listed = listed_terms(draft.text, draft.bounds)
     if not listed:
         return draft
-    kept = [
-        ev
-        for ev in draft.term_spans
-        if not any(overlaps((ev.start, ev.end), span) for span in listed)
-    ]
+    kept = _outside(draft.term_spans, listed)
     spans = [evidence(draft.text, a, b, "exact", "rule") for a, b in listed]
     return replace(draft, term_spans=sorted([*kept, *spans], key=lambda ev: ev.start))
 
@@ -71,12 +68,13 @@ def take_numbered_terms(draft: Draft) -> Draft:
     as one term, and a model quote overlapping it is left out, so a term is one item.
     """
     numbered = numbered_terms(draft.text, draft.bounds)
-    kept = [
-        ev
-        for ev in draft.term_spans
-        if not any(overlaps((ev.start, ev.end), (a, b)) for _, a, b in numbered)
-    ]
+    kept = _outside(draft.term_spans, [(a, b) for _, a, b in numbered])
     return replace(draft, numbered=numbered, term_spans=kept)
+
+
+def _outside(spans: list[Evidence], taken: list[tuple[int, int]]) -> list[Evidence]:
+    """The spans that overlap none of ``taken`` (terms a rule has already taken whole)."""
+    return [ev for ev in spans if not any(overlaps((ev.start, ev.end), t) for t in taken)]
 
 
 def joined(draft: Draft, spans: list[Evidence]) -> list[tuple[int, Evidence]]:
