@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -56,9 +57,9 @@ class Draft:
     #: Items the model gave that the system could not find in the text.
     dropped: int = 0
 
-    @property
+    @cached_property
     def bounds(self) -> list[tuple[int, int]]:
-        """(start, end) of every sentence."""
+        """(start, end) of every sentence (computed once per draft: rules read it per span)."""
         return [(s.start, s.end) for s in self.sentences]
 
     @property
