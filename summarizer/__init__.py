@@ -11,11 +11,13 @@ from summarizer.api import tool_version as _tool_version
 from summarizer.config import Settings
 from summarizer.errors import (
     ConfigurationError,
+    DocumentTimeoutError,
     ExtractionError,
     InputError,
     ModelUnavailableError,
     ProviderError,
     ProviderUnreachableError,
+    RunCancelledError,
     SummarizerError,
 )
 from summarizer.schema import (
@@ -35,6 +37,7 @@ __all__ = [
     "Article",
     "Condition",
     "ConfigurationError",
+    "DocumentTimeoutError",
     "Evidence",
     "ExtractionError",
     "InputError",
@@ -43,6 +46,7 @@ __all__ = [
     "Provenance",
     "ProviderError",
     "ProviderUnreachableError",
+    "RunCancelledError",
     "Settings",
     "Summarizer",
     "SummarizerError",

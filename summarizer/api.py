@@ -56,11 +56,14 @@ class Summarizer:
         Raises:
             InputError: empty or binary-looking text, or too long for the model's context.
             ProviderError: the provider failed (unreachable, timed out, refused).
+            DocumentTimeoutError: the document ran past ``settings.document_timeout``.
             ExtractionError: the model's output never validated within the attempts.
+            RunCancelledError: ``cancel()`` was called while the document was in flight.
         """
         check_text(text)
         started = time.perf_counter()
-        found = extract(text, self.provider, self.settings.disabled_steps)
+        with self.provider.control.document(self.settings.document_timeout):
+            found = extract(text, self.provider, self.settings.disabled_steps)
         info = self.provider.info
         stats = found.stats
         provenance = Provenance(
@@ -90,6 +93,11 @@ class Summarizer:
             conditions=found.conditions,
             provenance=provenance,
         )
+
+    def cancel(self) -> None:
+        """Stop all work of this Summarizer, from any thread: requests in flight are abandoned
+        at their next chunk or retry wait, and no new request goes out. Cannot be undone."""
+        self.provider.cancel()
 
     def close(self) -> None:
         """Release the provider."""

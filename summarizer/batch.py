@@ -11,10 +11,11 @@ from __future__ import annotations
 import glob
 import json
 import os
+import queue
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -24,6 +25,7 @@ from summarizer import (
     ExtractionError,
     InputError,
     ProviderUnreachableError,
+    RunCancelledError,
     Summarizer,
     SummarizerError,
     SummaryResult,
@@ -37,6 +39,8 @@ from summarizer.schema import SCHEMA_VERSION
 #: Suffixes picked up when a directory is given.
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 STDIN = "-"
+#: Seconds a cancelled run waits for documents in flight before it returns without them.
+_CANCEL_GRACE_S = 1.0
 _GLOB_CHARS = frozenset("*?[")
 
 
@@ -357,12 +361,29 @@ class _Run:
                 return False
         return self.options.jsonl is None or any(_reusable(k, wanted) for k in self.jsonl_done)
 
+    def complete_outputs(self, document: Document) -> None:
+        """Write a done document's missing ``.md`` from its ``.json`` (no model call).
+
+        A run that stopped between the two files, or an earlier run without
+        ``--format markdown``, leaves the record without its Markdown.
+        """
+        if self.options.out_dir is None or not self.options.markdown:
+            return
+        json_path, md_path = output_paths(document, self.options.out_dir)
+        if md_path.exists():
+            return
+        try:
+            result = SummaryResult.model_validate_json(json_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return  # is_done read it a moment ago; if it is gone now, the next run redoes it
+        write_atomic(md_path, to_markdown(result, title=document.name))
+
     def summarize(self, document: Document, text: str) -> Outcome:
         """Summarize one document; per-document failures become a failed outcome."""
         started = time.perf_counter()
         try:
             result = self.summarizer.summarize(text)
-        except (ConfigurationError, ProviderUnreachableError):
+        except (ConfigurationError, ProviderUnreachableError, RunCancelledError):
             raise  # no point going on: every other document would fail the same way
         except Exception as e:  # one document's failure must not stop the batch
             return Outcome(document, "failed", error=e, seconds=time.perf_counter() - started)
@@ -397,28 +418,73 @@ class _Run:
             self.flush(upto=len(pending))
 
     def run_parallel(self) -> None:
-        """Keep up to ``concurrency`` documents in flight on threads sharing the Summarizer."""
-        pool = ThreadPoolExecutor(max_workers=self.options.concurrency)
-        queue = iter(enumerate(self.pending))
-        in_flight: dict[Future[Outcome], int] = {}
+        """Keep up to ``concurrency`` documents in flight, each on a daemon thread.
+
+        On Ctrl-C or a fatal error the provider is cancelled: no request goes out after it,
+        and requests in flight stop at their next chunk or retry wait. Documents that finish
+        within ``_CANCEL_GRACE_S`` are still written. Daemon threads and not a thread pool,
+        because a pool's threads are joined at exit: one blocked in a slow request would hold
+        the process open for its whole timeout.
+        """
+        finished: queue.SimpleQueue[tuple[int, Outcome | BaseException]] = queue.SimpleQueue()
+        todo = iter(enumerate(self.pending))
+        in_flight: set[int] = set()
+
+        def work(index: int, doc: Document, text: str) -> None:
+            try:
+                finished.put((index, self.summarize(doc, text)))
+            except BaseException as e:  # handed to the main thread, which decides
+                finished.put((index, e))
+
         try:
             while True:
                 while len(in_flight) < self.options.concurrency:
-                    item = next(queue, None)
+                    item = next(todo, None)
                     if item is None:
                         break
                     i, (doc, text) = item
                     self.events.document_started(doc)
-                    in_flight[pool.submit(self.summarize, doc, text)] = i
+                    threading.Thread(target=work, args=(i, doc, text), daemon=True).start()
+                    in_flight.add(i)
                 if not in_flight:
                     break
-                finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                for future in sorted(finished, key=in_flight.__getitem__):
-                    self.finish(in_flight.pop(future), future.result())
-                self.flush(upto=min(in_flight.values(), default=len(self.pending)))
-        finally:
-            # Threads still running finish on their own; their results are dropped.
-            pool.shutdown(wait=False, cancel_futures=True)
+                i, got = self._next_finished(finished)
+                in_flight.discard(i)
+                if isinstance(got, BaseException):
+                    raise got
+                self.finish(i, got)
+                self.flush(upto=min(in_flight, default=len(self.pending)))
+        except BaseException:
+            self.summarizer.cancel()
+            self._keep_late_finishers(finished, in_flight)
+            raise
+
+    @staticmethod
+    def _next_finished(
+        finished: queue.SimpleQueue[tuple[int, Outcome | BaseException]],
+    ) -> tuple[int, Outcome | BaseException]:
+        """Wait for the next finished document, in short waits so Ctrl-C gets through."""
+        while True:
+            try:
+                return finished.get(timeout=0.2)
+            except queue.Empty:
+                continue
+
+    def _keep_late_finishers(
+        self,
+        finished: queue.SimpleQueue[tuple[int, Outcome | BaseException]],
+        in_flight: set[int],
+    ) -> None:
+        """After a cancel, write the documents that still finish within the grace period."""
+        until = time.monotonic() + _CANCEL_GRACE_S
+        while in_flight and (left := until - time.monotonic()) > 0:
+            try:
+                i, got = finished.get(timeout=left)
+            except queue.Empty:
+                break
+            in_flight.discard(i)
+            if isinstance(got, Outcome) and got.status == "done":
+                self.finish(i, got)
 
     def finish(self, index: int, outcome: Outcome) -> None:
         """Record an outcome, write its outputs and tell the events."""
@@ -489,6 +555,7 @@ def run_batch(
             todo = []
             for doc, text in pending:
                 if run.is_done(doc, text):
+                    run.complete_outputs(doc)
                     report.outcomes.append(Outcome(doc, "skipped"))
                     events.document_finished(report.outcomes[-1])
                 else:

@@ -247,7 +247,15 @@ def summarize(
         int | None, typer.Option(min=0, help="Validation re-asks per model call. [default: 2]")
     ] = None,
     timeout: Annotated[
-        float | None, typer.Option(min=0.1, help="Seconds per request. [default: 300]")
+        float | None,
+        typer.Option(min=0.1, help="Seconds per request, connect to last byte. [default: 300]"),
+    ] = None,
+    document_timeout: Annotated[
+        float | None,
+        typer.Option(
+            min=1.0,
+            help="Seconds per document, every call and retry included. [default: 1800]",
+        ),
     ] = None,
     concurrency: Annotated[
         int,
@@ -269,6 +277,7 @@ def summarize(
             "model_path": model_path,
             "max_retries": max_retries,
             "timeout": timeout,
+            "document_timeout": document_timeout,
         }
         settings = Settings().with_changes(**{k: v for k, v in changes.items() if v is not None})
         resolve_settings(settings)  # configuration errors first, before any document is read

@@ -43,6 +43,9 @@ class Settings:
     transport_retries: int = 4
     #: Seconds allowed for one request, and the cap on all transport retries of one request.
     timeout: float = 300.0
+    #: Seconds allowed for one whole document, every call and retry included; None: no limit.
+    #: The embedded runtime cannot stop inside a call, so there it is checked between calls.
+    document_timeout: float | None = 1800.0
     threads: int | None = None
     context_tokens: int = 8192
     #: Switchable pipeline steps to skip, by name (``summarizer.pipeline.SWITCHABLE``): for
@@ -121,9 +124,15 @@ def resolve_settings(settings: Settings | None = None) -> Settings:
         model = DEFAULT_OPENAI_MODEL
     if model is None and provider == "openai-compatible":
         model = DEFAULT_COMPATIBLE_MODEL
-    if s.max_retries < 0 or s.transport_retries < 0 or s.timeout <= 0:
+    if (
+        s.max_retries < 0
+        or s.transport_retries < 0
+        or s.timeout <= 0
+        or (s.document_timeout is not None and s.document_timeout <= 0)
+    ):
         raise ConfigurationError(
-            "Retries must be >= 0 and the timeout > 0.", hint="Check --max-retries and --timeout."
+            "Retries must be >= 0 and the timeouts > 0.",
+            hint="Check --max-retries, --timeout and --document-timeout.",
         )
     return replace(
         s,

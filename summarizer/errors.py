@@ -7,8 +7,10 @@ Every error derives from one base, so callers can catch everything with one clau
     │   └── ModelUnavailableError the embedded model cannot be assembled or loaded
     ├── InputError                the document cannot be processed (empty, binary, too long)
     ├── ProviderError             the model provider failed (transport, auth, timeout)
-    │   └── ProviderUnreachableError  the server could not be reached at all
-    └── ExtractionError           the model's output never passed validation
+    │   ├── ProviderUnreachableError  the server could not be reached at all
+    │   └── DocumentTimeoutError  one document ran past its own deadline
+    ├── ExtractionError           the model's output never passed validation
+    └── RunCancelledError         the run was cancelled (Ctrl-C, or a fatal error elsewhere)
 """
 
 from __future__ import annotations
@@ -46,6 +48,17 @@ class ProviderError(SummarizerError):
 
 class ProviderUnreachableError(ProviderError):
     """The provider's server could not be reached at all."""
+
+
+class DocumentTimeoutError(ProviderError):
+    """One document took longer than its overall deadline (``Settings.document_timeout``).
+
+    A failure of that document only: the next document gets a deadline of its own.
+    """
+
+
+class RunCancelledError(SummarizerError):
+    """The run was cancelled while this document was in flight; nothing of it is kept."""
 
 
 class ExtractionError(SummarizerError):

@@ -116,8 +116,11 @@ class ProgressReporter(Events):
         if report.interrupted:
             self.log("interrupted: stopped early; outputs of finished documents are kept.")
         if not self.quiet and (report.total > 1 or self.verbose or report.interrupted):
+            # Documents cut off by Ctrl-C or a fatal error have no outcome: say how many.
+            not_run = report.total - len(report.outcomes)
             self.log(
                 f"summary: {report.count('done')} done, {report.count('skipped')} skipped, "
-                f"{report.count('failed')} failed · {report.tokens:,} tokens · "
-                f"{duration(report.seconds)}"
+                f"{report.count('failed')} failed"
+                + (f", {not_run} not run" if not_run else "")
+                + f" · {report.tokens:,} tokens · {duration(report.seconds)}"
             )

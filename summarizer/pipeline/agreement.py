@@ -21,11 +21,27 @@ def _folded(text: str) -> str:
 
 
 def _in_text(value: str | None, source: str) -> str | None:
-    """``value`` when the text contains it (case, accents and punctuation folded), else None."""
+    """The text's own words for ``value`` when it contains them, else None.
+
+    Matched with case, accents and punctuation folded, whole words only; what is returned is
+    the span of the text (from its first word to its last), never the model's spelling, so
+    the record holds only strings of the document.
+    """
     if not value or not value.strip():
         return None
-    wanted = _folded(value)
-    return value.strip() if wanted and f" {wanted} " in f" {_folded(source)} " else None
+    wanted = _folded(value).split()
+    if not wanted:
+        return None
+    words = [(m.start(), m.end(), _folded(m.group())) for m in _WORD.finditer(source)]
+    folded = [w for _, _, w in words]
+    for i in range(len(words) - len(wanted) + 1):
+        if folded[i : i + len(wanted)] == wanted:
+            return source[words[i][0] : words[i + len(wanted) - 1][1]]
+    return None
+
+
+#: A word as ``_folded`` sees one: a run of letters and digits.
+_WORD = re.compile(r"[^\W_]+")
 
 
 def ground_fields(draft: Draft) -> Draft:

@@ -15,15 +15,20 @@ from typing import Any, Generic, TypeVar
 import httpx
 import instructor
 import openai
+from instructor.core import InstructorRetryException
 from pydantic import BaseModel
 
 from summarizer.config import Settings
 from summarizer.errors import (
     ConfigurationError,
+    DocumentTimeoutError,
     ExtractionError,
     ProviderError,
     ProviderUnreachableError,
+    RunCancelledError,
+    SummarizerError,
 )
+from summarizer.providers.control import RunControl
 from summarizer.providers.replay import CallCache
 from summarizer.providers.secrets import redact_url, scrub
 from summarizer.providers.transport import InProcessTransport, RetryTransport
@@ -31,6 +36,17 @@ from summarizer.providers.transport import InProcessTransport, RetryTransport
 T = TypeVar("T", bound=BaseModel)
 
 _EMBEDDED_URL = "http://embedded.invalid/v1"
+#: What of a failed answer and of its validation error a re-ask sends back. An answer within
+#: the token cap of a pass fits; a runaway one is cut.
+_REASK_ANSWER_CHARS = 12_000
+_REASK_ERROR_CHARS = 2_000
+
+
+def _clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, saying that it was cut."""
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"\n[... {len(text) - limit:,} more characters cut]"
 
 
 @dataclass
@@ -100,10 +116,13 @@ class Provider:
         self.transport = transport
         self._settings = settings
         self._extra_body = dict(extra_body or {})
+        #: Cancel switch of every thread's requests, and each thread's document deadline.
+        self.control = RunControl()
         retrying = RetryTransport(
             transport,
             attempts=settings.transport_retries + 1,
             max_seconds=settings.timeout,
+            control=self.control,
         )
         self._http = httpx.Client(transport=retrying, timeout=settings.timeout)
         self._openai = openai.OpenAI(
@@ -155,6 +174,7 @@ class Provider:
             ProviderError: any other provider failure.
             ConfigurationError: the provider refused the key or does not know the model.
         """
+        self._stop_if_asked()
         key = self._cache_key(messages, response_model, max_tokens) if self.cache else ""
         if self.cache is not None and (entry := self.cache.get(key)) is not None:
             return CallResult(
@@ -164,19 +184,26 @@ class Provider:
         self._recorder.stats = CallStats(calls=1)
         self._recorder.last_output = None
         started = time.perf_counter()
-        try:
-            value = self._client.chat.completions.create(
-                model=self.info.model,
-                messages=messages,  # type: ignore[arg-type]
-                response_model=response_model,
-                max_retries=self._settings.max_retries,
-                max_tokens=max_tokens,
-                temperature=0.0,
-                seed=0,
-                extra_body=self._body(reuse_prefix),
-            )
-        except Exception as e:
-            raise self._translate(e) from e
+        attempt_messages = list(messages)
+        for reasks_left in range(self._settings.max_retries, -1, -1):
+            try:
+                value = self._client.chat.completions.create(
+                    model=self.info.model,
+                    messages=attempt_messages,  # type: ignore[arg-type]
+                    response_model=response_model,
+                    max_retries=0,  # re-asks are made here, see _reask
+                    max_tokens=max_tokens,
+                    temperature=0.0,
+                    seed=0,
+                    extra_body=self._body(reuse_prefix),
+                )
+                break
+            except InstructorRetryException as e:
+                if not e.failed_attempts or reasks_left == 0 or self._stopped() is not None:
+                    raise self._translate(e) from e
+                attempt_messages = [*messages, *self._reask(e)]
+            except Exception as e:
+                raise self._translate(e) from e
         if self.cache is not None:
             self.cache.put(
                 key,
@@ -209,6 +236,47 @@ class Provider:
             }
         )
 
+    def _reask(self, error: Exception) -> list[dict[str, str]]:
+        """The two messages a re-ask adds to the original request: the answer, and what was wrong.
+
+        instructor's own re-ask appends to the conversation, so each attempt resends every
+        earlier answer whole (a server that ignores the token cap made 5 MB, then 10 MB
+        requests). Here each re-ask is the original request plus the last answer and error
+        only, each cut to a bound: the request stays the same size however many attempts.
+        """
+        answer = self._recorder.last_output or ""
+        problem = str(error.__cause__ or error)
+        return [
+            {"role": "assistant", "content": _clip(answer, _REASK_ANSWER_CHARS)},
+            {
+                "role": "user",
+                "content": "Correct your JSON ONLY RESPONSE, based on the following errors:\n"
+                + _clip(problem, _REASK_ERROR_CHARS),
+            },
+        ]
+
+    def cancel(self) -> None:
+        """Stop every request of every thread: the next one, a retry wait, an answer half read."""
+        self.control.cancel()
+
+    def _stopped(self) -> SummarizerError | None:
+        """The error to raise when the run is cancelled or this document out of time."""
+        if self.control.cancelled:
+            return RunCancelledError("The run was cancelled before this document was done.")
+        if self.control.out_of_time():
+            seconds = self.control.document_seconds or 0.0
+            return DocumentTimeoutError(
+                f"The document was not done within its {seconds:g} s deadline "
+                "(--document-timeout).",
+                hint="Raise --document-timeout, or split the report.",
+            )
+        return None
+
+    def _stop_if_asked(self) -> None:
+        """Raise before a call when the run is cancelled or the document out of time."""
+        if (error := self._stopped()) is not None:
+            raise error
+
     def _body(self, reuse_prefix: bool) -> dict[str, Any] | None:
         """Extra request fields: llama.cpp's prompt-cache switch for the embedded runtime."""
         body = dict(self._extra_body)
@@ -218,6 +286,8 @@ class Provider:
 
     def _translate(self, error: Exception) -> Exception:
         """Map openai/instructor failures to this package's typed errors."""
+        if (stopped := self._stopped()) is not None:
+            return stopped
         # instructor wraps provider errors; the openai error, if any, is down the cause chain.
         cause: BaseException = error
         while not isinstance(cause, openai.OpenAIError) and cause.__cause__ is not None:
@@ -225,10 +295,21 @@ class Provider:
         stats = self._recorder.stats
         usage = {"prompt_tokens": stats.prompt_tokens, "completion_tokens": stats.completion_tokens}
         where = self.info.base_url or self.info.name
-        if isinstance(cause, openai.APIConnectionError | openai.APITimeoutError):
-            kind = "timed out" if isinstance(cause, openai.APITimeoutError) else "is unreachable"
+        if isinstance(cause, openai.APITimeoutError):
+            # openai's own text is a bare "Request timed out."; the transport's says which
+            # deadline fired.
+            detail = str(cause.__cause__ or "")
+            if "(--timeout)" not in detail:  # httpx's socket timeout, between two bytes
+                detail = f"no answer within --timeout {self._settings.timeout:g} s" + (
+                    f" ({detail})" if detail else ""
+                )
             return ProviderUnreachableError(
-                f"The model server at {where} {kind}: {scrub(str(cause))}",
+                f"The model server at {where} timed out: {scrub(detail)}",
+                hint="Raise --timeout for a slow server, or check that it is not overloaded.",
+            )
+        if isinstance(cause, openai.APIConnectionError):
+            return ProviderUnreachableError(
+                f"The model server at {where} is unreachable: {scrub(str(cause))}",
                 hint="Check that the server runs and the URL (OPENAI_BASE_URL / --base-url).",
             )
         if isinstance(cause, openai.AuthenticationError | openai.PermissionDeniedError):

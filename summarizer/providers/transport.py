@@ -26,6 +26,8 @@ from tenacity import (
     stop_after_delay,
 )
 
+from summarizer.providers.control import RunControl
+
 #: Status codes worth retrying: rate limits and server-side failures.
 RETRY_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
 _MAX_BACKOFF_S = 30.0
@@ -139,7 +141,9 @@ class RetryTransport(httpx.BaseTransport):
     """Retries timeouts, connection errors, 429 and 5xx with jittered exponential backoff.
 
     Honours ``Retry-After``; never retries 400, 401, 403 or 404. Bounded both in attempts and
-    in total time.
+    in total time. With a ``RunControl``, a cancelled run or a document past its deadline
+    stops before the next attempt, during a retry wait and between chunks of an answer
+    (``RequestStopped``, never retried).
     """
 
     def __init__(
@@ -149,13 +153,15 @@ class RetryTransport(httpx.BaseTransport):
         attempts: int,
         max_seconds: float,
         base_delay: float = 1.0,
-        sleep: Any = time.sleep,
+        sleep: Any = None,
+        control: RunControl | None = None,
     ) -> None:
         self._inner = inner
         self._attempts = max(1, attempts)
         self._max_seconds = max_seconds
         self._base = base_delay
-        self._sleep = sleep
+        self._control = control or RunControl()
+        self._sleep = sleep or self._control.sleep
 
     def _wait(self, state: RetryCallState) -> float:
         outcome = state.outcome
@@ -182,6 +188,7 @@ class RetryTransport(httpx.BaseTransport):
         return response
 
     def _send(self, request: httpx.Request) -> httpx.Response:
+        self._control.check()
         started = time.monotonic()
         response = self._inner.handle_request(request)
         # httpx's timeout bounds each wait between bytes, not the request: a server that
@@ -191,10 +198,11 @@ class RetryTransport(httpx.BaseTransport):
         try:
             for chunk in response.stream:  # type: ignore[union-attr]
                 chunks.append(chunk)
+                self._control.check()
                 if time.monotonic() - started > self._max_seconds:
                     raise httpx.ReadTimeout(
                         f"no complete answer within the {self._max_seconds:g} s deadline of "
-                        "one request",
+                        "one request (--timeout)",
                         request=request,
                     )
         finally:
