@@ -87,7 +87,12 @@ class Agreement(_Strict):
     agreement_type: AgreementType | None = Field(
         default=None, description="PA-X agreement type; null with no agreement."
     )
-    summary: str | None = Field(default=None, description="One or two sentences, or null.")
+    summary: str | None = Field(
+        default=None,
+        description="Two to four sentences the system composes from this record's grounded "
+        "fields (never free model text): what was agreed, by whom, who refused or withdrew, "
+        "the status. Null for an empty record.",
+    )
 
 
 class Party(_Strict):

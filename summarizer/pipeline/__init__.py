@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from summarizer.pipeline.steps import PROMPT_IDS, STEPS, SWITCHABLE, check_fits, run_pipeline
+from summarizer.pipeline.summary import compose_summary
 from summarizer.providers import CallStats, Provider
 from summarizer.schema import Agreement, Article, Condition, Party, PromptRef
 
@@ -45,8 +46,9 @@ def extract(text: str, provider: Provider, disabled: frozenset[str] = frozenset(
     """
     draft, calls = run_pipeline(text, provider, disabled)
     assert draft.agreement is not None
+    summary = compose_summary(draft.agreement, draft.parties, draft.articles, draft.conditions)
     return Extraction(
-        agreement=draft.agreement,
+        agreement=draft.agreement.model_copy(update={"summary": summary}),
         parties=draft.parties,
         articles=draft.articles,
         conditions=draft.conditions,
