@@ -34,6 +34,7 @@ from summarizer.load import decode_document, read_document, sha256_text
 from summarizer.pipeline import PROMPT_IDS
 from summarizer.prompt import load_prompt
 from summarizer.render import to_markdown
+from summarizer.review.page import IndexEntry, index_page, review_page
 from summarizer.schema import SCHEMA_VERSION
 
 #: Suffixes picked up when a directory is given.
@@ -91,6 +92,8 @@ class BatchOptions:
     out_dir: Path | None = None
     jsonl: Path | None = None
     markdown: bool = False
+    #: Also write a review page (``<name>.html``) per document, and ``index.html``.
+    html: bool = False
     concurrency: int = 1
     force: bool = False
 
@@ -174,6 +177,34 @@ def output_paths(document: Document, out_dir: Path) -> tuple[Path, Path]:
     return base.with_name(base.name + ".json"), base.with_name(base.name + ".md")
 
 
+def page_path(document: Document, out_dir: Path) -> Path:
+    """The review page (``.html``) of a document under ``out_dir``."""
+    base = out_dir / document.output_name
+    return base.with_name(base.name + ".html")
+
+
+def write_index(out_dir: Path) -> Path:
+    """Write ``index.html`` listing every record under ``out_dir`` that has a review page.
+
+    Records that do not validate are left out (they are not this tool's, or half-written by
+    another program); the index is rewritten whole on every run.
+    """
+    entries: list[IndexEntry] = []
+    for json_path in sorted(out_dir.rglob("*.json")):
+        html_path = json_path.with_suffix(".html")
+        if not html_path.exists():
+            continue
+        try:
+            result = SummaryResult.model_validate_json(json_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        relative = html_path.relative_to(out_dir).as_posix()
+        entries.append(IndexEntry(relative.removesuffix(".html"), relative, result))
+    target = out_dir / "index.html"
+    write_atomic(target, index_page(entries))
+    return target
+
+
 def check_output_names(documents: Sequence[Document], out_dir: Path) -> None:
     """Refuse a run where two documents would write the same output, or overwrite an input.
 
@@ -185,7 +216,12 @@ def check_output_names(documents: Sequence[Document], out_dir: Path) -> None:
     for doc in documents:
         if doc.error is not None:
             continue
-        for target in output_paths(doc, out_dir):
+        for target in (*output_paths(doc, out_dir), page_path(doc, out_dir)):
+            if target == out_dir / "index.html":
+                raise InputError(
+                    f"{doc.name} would be written to {target}, the index of review pages.",
+                    hint="Rename the report.",
+                )
             key = target.resolve()
             other = owners.get(key) or inputs.get(key)
             if other is not None and other is not doc:
@@ -334,7 +370,7 @@ class _Run:
         options: BatchOptions,
         events: Events,
         report: BatchReport,
-        emit: Callable[[Document, SummaryResult], None] | None,
+        emit: Callable[[Document, SummaryResult, str], None] | None,
     ) -> None:
         self.summarizer = summarizer
         self.options = options
@@ -361,22 +397,38 @@ class _Run:
                 return False
         return self.options.jsonl is None or any(_reusable(k, wanted) for k in self.jsonl_done)
 
-    def complete_outputs(self, document: Document) -> None:
-        """Write a done document's missing ``.md`` from its ``.json`` (no model call).
+    def complete_outputs(self, document: Document, text: str) -> None:
+        """Write a done document's missing ``.md`` or ``.html`` from its ``.json`` (no model call).
 
-        A run that stopped between the two files, or an earlier run without
-        ``--format markdown``, leaves the record without its Markdown.
+        A run that stopped between the files, or an earlier run in another format, leaves the
+        record without them.
         """
-        if self.options.out_dir is None or not self.options.markdown:
+        out = self.options.out_dir
+        if out is None or not (self.options.markdown or self.options.html):
             return
-        json_path, md_path = output_paths(document, self.options.out_dir)
-        if md_path.exists():
+        json_path, md_path = output_paths(document, out)
+        wanted = [md_path] if self.options.markdown else []
+        wanted += [page_path(document, out)] if self.options.html else []
+        if all(path.exists() for path in wanted):
             return
         try:
             result = SummaryResult.model_validate_json(json_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return  # is_done read it a moment ago; if it is gone now, the next run redoes it
-        write_atomic(md_path, to_markdown(result, title=document.name))
+        self.write_views(document, result, text, only_missing=True)
+
+    def write_views(
+        self, document: Document, result: SummaryResult, text: str, *, only_missing: bool = False
+    ) -> None:
+        """Write the Markdown and the review page that the options ask for."""
+        out = self.options.out_dir
+        assert out is not None
+        _, md_path = output_paths(document, out)
+        html_path = page_path(document, out)
+        if self.options.markdown and not (only_missing and md_path.exists()):
+            write_atomic(md_path, to_markdown(result, title=document.name))
+        if self.options.html and not (only_missing and html_path.exists()):
+            write_atomic(html_path, review_page(result, text, title=document.name))
 
     def summarize(self, document: Document, text: str) -> Outcome:
         """Summarize one document; per-document failures become a failed outcome."""
@@ -389,14 +441,13 @@ class _Run:
             return Outcome(document, "failed", error=e, seconds=time.perf_counter() - started)
         return Outcome(document, "done", result=result, seconds=time.perf_counter() - started)
 
-    def write(self, outcome: Outcome) -> None:
+    def write(self, outcome: Outcome, text: str) -> None:
         """Write a finished record to ``--out`` and ``--jsonl``."""
         result, doc = outcome.result, outcome.document
         assert result is not None
         if self.options.out_dir is not None:
-            json_path, md_path = output_paths(doc, self.options.out_dir)
-            if self.options.markdown:
-                write_atomic(md_path, to_markdown(result, title=doc.name))
+            json_path, _ = output_paths(doc, self.options.out_dir)
+            self.write_views(doc, result, text)
             # The .json goes last: its presence is what marks the document done.
             write_atomic(json_path, result.model_dump_json(indent=2) + "\n")
         if self.options.jsonl is not None:
@@ -490,7 +541,7 @@ class _Run:
         """Record an outcome, write its outputs and tell the events."""
         if outcome.result is not None:
             self.report.tokens += outcome.result.provenance.usage.total_tokens
-            self.write(outcome)
+            self.write(outcome, self.pending[index][1])
             self.ready[index] = outcome.result
         elif isinstance(outcome.error, ExtractionError):  # failed attempts cost tokens too
             self.report.tokens += sum(int(v) for v in outcome.error.usage.values())
@@ -502,7 +553,7 @@ class _Run:
         for i in sorted(k for k in self.ready if k < upto):
             result = self.ready.pop(i)
             if self.emit is not None:
-                self.emit(self.pending[i][0], result)
+                self.emit(self.pending[i][0], result, self.pending[i][1])
 
 
 def run_batch(
@@ -512,7 +563,7 @@ def run_batch(
     events: Events,
     *,
     stdin: Callable[[], bytes],
-    emit: Callable[[Document, SummaryResult], None] | None = None,
+    emit: Callable[[Document, SummaryResult, str], None] | None = None,
 ) -> BatchReport:
     """Summarize documents with one Summarizer, opened only if some document can be read.
 
@@ -522,7 +573,7 @@ def run_batch(
         options: outputs, concurrency, resume.
         events: told about progress.
         stdin: returns the bytes of standard input, for the ``-`` document.
-        emit: called with each finished record in input order (stdout output).
+        emit: called with each finished record and its text in input order (stdout output).
 
     Returns:
         The report. A configuration or provider error stops the run and is kept in
@@ -555,7 +606,7 @@ def run_batch(
             todo = []
             for doc, text in pending:
                 if run.is_done(doc, text):
-                    run.complete_outputs(doc)
+                    run.complete_outputs(doc, text)
                     report.outcomes.append(Outcome(doc, "skipped"))
                     events.document_finished(report.outcomes[-1])
                 else:

@@ -48,12 +48,17 @@ from summarizer.batch import (
     check_output_names,
     discover,
     run_batch,
+    write_atomic,
+    write_index,
 )
 from summarizer.config import debug_enabled, default_cache_dir, resolve_settings
+from summarizer.load import read_document
 from summarizer.progress import ProgressReporter, duration
 from summarizer.providers.secrets import redact_url
 from summarizer.providers.weights import DEFAULT_WEIGHTS, is_verified, model_file, verify
 from summarizer.render import to_json, to_markdown, to_table
+from summarizer.review import import_gold, review_page
+from summarizer.review.gold import word_count_note
 from summarizer.schema import record_json_schema
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 3, 4, 130
@@ -75,6 +80,7 @@ class OutputFormat(StrEnum):
     json = "json"
     markdown = "markdown"
     table = "table"
+    html = "html"
 
 
 class ProviderChoice(StrEnum):
@@ -181,14 +187,16 @@ def main(
         logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 
-def _emitter(fmt: OutputFormat, single: bool) -> Callable[[Document, SummaryResult], None]:
+def _emitter(fmt: OutputFormat, single: bool) -> Callable[[Document, SummaryResult, str], None]:
     """The function that prints one record to stdout in the chosen format."""
 
-    def emit(document: Document, result: SummaryResult) -> None:
+    def emit(document: Document, result: SummaryResult, text: str) -> None:
         if fmt is OutputFormat.table:
             Console(highlight=False).print(to_table(result, title=document.name))
         elif fmt is OutputFormat.markdown:
             typer.echo(to_markdown(result, title=document.name))
+        elif fmt is OutputFormat.html:
+            typer.echo(review_page(result, text, title=document.name), nl=False)
         else:
             # Several documents on stdout: JSON Lines, one record per line, in input order.
             typer.echo(to_json(result) if single else result.model_dump_json())
@@ -214,7 +222,8 @@ def summarize(
             "-f",
             help="Output on stdout. Default: table on a terminal, JSON when piped. JSON of "
             "several documents is JSON Lines (one record per line, in input order). With "
-            "--out, markdown also writes <name>.md files.",
+            "--out, markdown also writes <name>.md files, and html a review page <name>.html "
+            "per document plus index.html.",
             show_default=False,
         ),
     ] = None,
@@ -282,6 +291,8 @@ def summarize(
         settings = Settings().with_changes(**{k: v for k, v in changes.items() if v is not None})
         resolve_settings(settings)  # configuration errors first, before any document is read
         documents = discover(paths, exclude=out)
+        if fmt is OutputFormat.html and out is None and len(documents) > 1:
+            raise typer.BadParameter("--format html of several documents needs --out DIR.")
         if out is not None:
             check_output_names(documents, out)
         stdin = sys.stdin.buffer
@@ -293,6 +304,7 @@ def summarize(
             out_dir=out,
             jsonl=jsonl,
             markdown=fmt is OutputFormat.markdown,
+            html=fmt is OutputFormat.html,
             concurrency=concurrency,
             force=force,
         )
@@ -311,9 +323,71 @@ def summarize(
         finally:
             reporter.stop()
         reporter.close(report)
+        if (
+            out is not None
+            and fmt is OutputFormat.html
+            and report.count("done") + report.count("skipped")
+        ):
+            _err(f"review pages: {write_index(out)}")
         if report.fatal is not None:
             raise report.fatal
         raise typer.Exit(_batch_exit_code(report))
+
+
+@app.command(
+    epilog="Examples: summarizer review out/report.json --document report.txt; "
+    "summarizer review --import report.gold.json --into evals/gold/dev --document report.txt"
+)
+def review(
+    record: Annotated[
+        Path | None,
+        typer.Argument(help="A record (.json) made by summarize.", show_default=False),
+    ] = None,
+    document: Annotated[
+        Path | None,
+        typer.Option(
+            help="The report the record (or the gold file) was made from.", dir_okay=False
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="The page to write. [default: RECORD with .html]"),
+    ] = None,
+    import_file: Annotated[
+        Path | None,
+        typer.Option("--import", help="A gold file saved from a review page, to check and file."),
+    ] = None,
+    into: Annotated[
+        Path | None,
+        typer.Option(
+            help="With --import: the folder of gold files, e.g. evals/gold/dev.", file_okay=False
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="With --import: replace a gold file.")] = False,
+) -> None:
+    """Write the review page of a record, or file a gold file saved from one."""
+    with _handled():
+        if import_file is not None:
+            if into is None:
+                raise typer.BadParameter("--import needs --into FOLDER.")
+            target = import_gold(import_file, into, document, force=force)
+            _err(f"filed {target}")
+            if document is not None and (note := word_count_note(read_document(document))):
+                _err(f"note: {note}")
+            return
+        if record is None:
+            raise typer.BadParameter("give a RECORD.json, or --import FILE --into FOLDER.")
+        try:
+            result = SummaryResult.model_validate_json(record.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise InputError(
+                f"{record}: not a record of this tool ({' '.join(str(e).split())[:200]}).",
+                hint="Give a .json file written by summarizer summarize.",
+            ) from e
+        text = read_document(document) if document is not None else None
+        target = output or record.with_suffix(".html")
+        write_atomic(target, review_page(result, text, title=(document or record).name))
+        _err(f"review page: {target}")
 
 
 @app.command(epilog="Example: summarizer schema > agreement.v1.json")

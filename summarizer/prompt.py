@@ -29,7 +29,7 @@ _ENV = SandboxedEnvironment(
 )
 
 
-def _data_dir(kind: str) -> Path:
+def data_dir(kind: str) -> Path:
     """Find a data folder shipped in the wheel, or the one in a source checkout."""
     packaged = resources.files("summarizer").joinpath("_data", kind)
     if packaged.is_dir():
@@ -45,12 +45,12 @@ def _data_dir(kind: str) -> Path:
 
 def prompts_dir() -> Path:
     """Return the folder holding the prompt templates."""
-    return _data_dir("prompts")
+    return data_dir("prompts")
 
 
 def schemas_dir() -> Path:
     """Return the folder holding the exported JSON Schemas."""
-    return _data_dir("schemas")
+    return data_dir("schemas")
 
 
 @dataclass(frozen=True)
