@@ -390,6 +390,47 @@ def review(
         _err(f"review page: {target}")
 
 
+class ExportChoice(StrEnum):
+    """The table formats ``summarizer export`` writes."""
+
+    csv = "csv"
+    parquet = "parquet"
+    xlsx = "xlsx"
+
+
+@app.command(epilog="Example: summarizer export records/ --format xlsx -o corpus.xlsx")
+def export(
+    records: Annotated[
+        Path, typer.Argument(help="A folder of records (.json, searched recursively).")
+    ],
+    fmt: Annotated[ExportChoice, typer.Option("--format", "-f", help="Table format.")] = (
+        ExportChoice.csv
+    ),
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="A folder for csv and parquet; a .xlsx file for xlsx."),
+    ] = Path("corpus"),
+) -> None:
+    """Write one table of agreements, parties, articles and conditions (joined by record_id).
+
+    Records that cannot be read are named on stderr and left out (exit 1); the rest are
+    written.
+    """
+    from summarizer.export import read_corpus, write_corpus
+
+    with _handled():
+        corpus = read_corpus(records)
+        for path, reason in corpus.skipped:
+            _err(f"skipped {path}: {reason}")
+        if not corpus.records:
+            raise InputError(f"{records}: no readable record.", hint="Check the files named above.")
+        for path in write_corpus(corpus, fmt.value, output):
+            _err(f"wrote {path}")
+        counts = ", ".join(f"{len(rows)} {name}" for name, rows in corpus.tables.items())
+        _err(f"export: {counts}; {len(corpus.skipped)} file(s) skipped")
+    raise typer.Exit(EXIT_FAILED if corpus.skipped else EXIT_OK)
+
+
 @app.command(epilog="Example: summarizer schema > agreement.v1.json")
 def schema() -> None:
     """Print the JSON Schema of the record."""

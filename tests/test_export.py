@@ -1,0 +1,104 @@
+"""The corpus table: records in, four tables out, read back with pandas; bad records reported."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from summarizer import SummaryResult
+from summarizer.cli import app
+from summarizer.export import CATEGORIES, TABLES
+
+RECORDS = Path(__file__).resolve().parent / "data" / "records" / "dev"
+runner = CliRunner()
+
+
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "records"
+    shutil.copytree(RECORDS, folder / "dev")
+    return folder
+
+
+def records() -> dict[str, SummaryResult]:
+    return {
+        f"dev/{p.stem}": SummaryResult.model_validate_json(p.read_text(encoding="utf-8"))
+        for p in sorted(RECORDS.glob("*.json"))
+    }
+
+
+def read_back(fmt: str, out: Path) -> dict[str, pd.DataFrame]:
+    if fmt == "xlsx":
+        return pd.read_excel(out, sheet_name=None, keep_default_na=False, na_values=[""])
+    reader = pd.read_csv if fmt == "csv" else pd.read_parquet
+    return {name: reader(out / f"{name}.{fmt}") for name in TABLES}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "xlsx"])
+def test_tables_round_trip_with_the_records_counts_and_ids(tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / ("corpus.xlsx" if fmt == "xlsx" else "corpus")
+    result = runner.invoke(app, ["export", str(corpus(tmp_path)), "-f", fmt, "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    tables = read_back(fmt, out)
+    assert set(tables) == set(TABLES)
+    expected = records()
+    agreements = tables["agreements"].set_index("record_id")
+    assert sorted(agreements.index) == sorted(expected)
+    for record_id, record in expected.items():
+        row = agreements.loc[record_id]
+        assert row["parties"] == len(record.parties)
+        assert row["articles"] == len(record.articles)
+        assert row["conditions"] == len(record.conditions)
+        assert row["source_sha256"] == record.provenance.source_sha256
+        assert row["status"] == record.agreement.status
+        parties = tables["parties"][tables["parties"]["record_id"] == record_id]
+        assert list(parties["name"]) == [p.name for p in record.parties]
+        articles = tables["articles"][tables["articles"]["record_id"] == record_id]
+        for (_, art_row), article in zip(articles.iterrows(), record.articles, strict=True):
+            assert art_row["text"] == article.text
+            assert [c for c in CATEGORIES if bool(art_row[f"cat_{c}"])] == [
+                c for c in CATEGORIES if c in article.categories
+            ]
+    for name in ("parties", "articles", "conditions"):
+        assert set(tables[name]["record_id"]) <= set(expected)
+        assert tables[name].iloc[:, 1].is_unique  # party_id / article_id / condition_id
+
+
+def test_bad_records_are_named_the_good_ones_exported_exit_1(tmp_path: Path) -> None:
+    folder = corpus(tmp_path)
+    (folder / "truncated.json").write_text(
+        (RECORDS / "kabwelu-2020.json").read_text(encoding="utf-8")[:500], encoding="utf-8"
+    )
+    other = json.loads((RECORDS / "kabwelu-2020.json").read_text(encoding="utf-8"))
+    other["provenance"]["schema_version"] = "2"
+    (folder / "future.json").write_text(json.dumps(other), encoding="utf-8")
+    (folder / "binary.json").write_bytes(b"\xff\xfe\x00garbage")
+    out = tmp_path / "corpus"
+    result = runner.invoke(app, ["export", str(folder), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "skipped" in result.stderr and "truncated.json: not a valid record" in result.stderr
+    assert "future.json: schema version 2, this tool reads 1" in result.stderr
+    assert "binary.json" in result.stderr and "Traceback" not in result.stderr
+    assert len(pd.read_csv(out / "agreements.csv")) == 16
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.csv" for t in TABLES)
+
+
+def test_an_empty_folder_is_an_input_error_and_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    out = tmp_path / "corpus"
+    result = runner.invoke(app, ["export", str(tmp_path / "empty"), "-o", str(out)])
+    assert result.exit_code == 4 and "no .json records" in result.stderr
+    assert not out.exists()
+
+
+def test_a_folder_of_only_broken_records_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.json").write_text("{", encoding="utf-8")
+    out = tmp_path / "corpus.xlsx"
+    result = runner.invoke(app, ["export", str(tmp_path / "in"), "-f", "xlsx", "-o", str(out)])
+    assert result.exit_code == 4 and "no readable record" in result.stderr
+    assert not out.exists()
