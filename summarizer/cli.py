@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 import traceback
@@ -47,19 +48,22 @@ from summarizer.batch import (
     Document,
     check_output_names,
     discover,
+    output_paths,
     run_batch,
     write_atomic,
     write_index,
 )
 from summarizer.config import debug_enabled, default_cache_dir, resolve_settings
 from summarizer.load import read_document
+from summarizer.merge import Input as MergeInput
+from summarizer.merge import merge_records
 from summarizer.progress import ProgressReporter, duration
 from summarizer.providers.secrets import redact_url
 from summarizer.providers.weights import DEFAULT_WEIGHTS, is_verified, model_file, verify
 from summarizer.render import to_json, to_markdown, to_table
 from summarizer.review import import_gold, review_page
 from summarizer.review.gold import word_count_note
-from summarizer.schema import record_json_schema
+from summarizer.schema import SCHEMA_VERSION, record_json_schema
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 3, 4, 130
 
@@ -242,6 +246,14 @@ def summarize(
     force: Annotated[
         bool, typer.Option("--force", help="Summarize again documents already done.")
     ] = False,
+    merge_them: Annotated[
+        bool,
+        typer.Option(
+            "--merge",
+            help="The documents are reports of one agreement: print (or, with --out, write "
+            "merged.json) one merged record instead of one record each.",
+        ),
+    ] = False,
     provider: Annotated[
         ProviderChoice | None, typer.Option(help="Model provider. Default: from environment.")
     ] = None,
@@ -318,7 +330,7 @@ def summarize(
                 options,
                 reporter,
                 stdin=stdin.read,
-                emit=None if to_files else _emitter(fmt, len(documents) == 1),
+                emit=None if to_files or merge_them else _emitter(fmt, len(documents) == 1),
             )
         finally:
             reporter.stop()
@@ -331,7 +343,10 @@ def summarize(
             _err(f"review pages: {write_index(out)}")
         if report.fatal is not None:
             raise report.fatal
-        raise typer.Exit(_batch_exit_code(report))
+        code = _batch_exit_code(report)
+        if merge_them and not report.interrupted:
+            code = max(code, _merge_outcomes(report, documents, out))
+        raise typer.Exit(code)
 
 
 @app.command(
@@ -388,6 +403,107 @@ def review(
         target = output or record.with_suffix(".html")
         write_atomic(target, review_page(result, text, title=(document or record).name))
         _err(f"review page: {target}")
+
+
+def _merge_input(arg: str) -> MergeInput:
+    """Read ``RECORD.json`` or ``RECORD.json@YYYY-MM-DD`` (the report's date) for merging.
+
+    Raises:
+        InputError: the file is not a record of this schema version, or the date is not ISO.
+    """
+    path_text, _, day = (
+        arg.partition("@") if re.search(r"@\d{4}-\d\d(-\d\d)?$", arg) else (arg, "", "")
+    )
+    path = Path(path_text)
+    try:
+        record = SummaryResult.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        raise InputError(
+            f"{path}: not a record of this tool ({' '.join(str(e).split())[:160]})."
+        ) from e
+    if record.provenance.schema_version != SCHEMA_VERSION:
+        raise InputError(
+            f"{path}: schema version {record.provenance.schema_version}, this tool reads "
+            f"{SCHEMA_VERSION}."
+        )
+    return MergeInput(record, record_file=path.name, report_date=day or None)
+
+
+def _merged_json(inputs: list[MergeInput]) -> tuple[str, list[MergeInput]]:
+    """The merged record as JSON, and the inputs left out as another agreement's."""
+    outcome = merge_records(inputs, tool_version=__version__)
+    return outcome.merged.model_dump_json(indent=2) + "\n", outcome.left_out
+
+
+def _merge_outcomes(report: BatchReport, documents: list[Document], out: Path | None) -> int:
+    """Merge a run's records (done, or already done under --out) in input order; the exit
+    code it adds."""
+    order = {id(d): i for i, d in enumerate(documents)}
+    inputs = []
+    for outcome in sorted(report.outcomes, key=lambda o: order.get(id(o.document), 0)):
+        if outcome.result is not None:
+            inputs.append(MergeInput(outcome.result, record_file=outcome.document.name))
+        elif outcome.status == "skipped" and out is not None:
+            inputs.append(_merge_input(str(output_paths(outcome.document, out)[0])))
+    if not inputs:
+        _err("nothing to merge: no document was summarized.")
+        return EXIT_FAILED
+    text, left_out = _merged_json(inputs)
+    for item in left_out:
+        _err(f"left out of the merge: {item.record_file} (another agreement?)")
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        write_atomic(out / "merged.json", text)
+        _err(f"merged {len(inputs) - len(left_out)} records into {out / 'merged.json'}")
+    return EXIT_FAILED if left_out else EXIT_OK
+
+
+@app.command(
+    epilog="Example: summarizer merge wire.json local.json@2021-03-16 ngo.json -o merged.json"
+)
+def merge(
+    records: Annotated[
+        list[str],
+        typer.Argument(
+            help="Records of one agreement's reports; RECORD.json@YYYY-MM-DD gives a report's "
+            "date, so stances are ordered in time.",
+            metavar="RECORD...",
+        ),
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+) -> None:
+    """Merge records of one agreement into one record; disagreements become conflicts.
+
+    A record that cannot be read, or that looks like another agreement's (it shares neither
+    the name, nor two parties, nor a party and a term with the others), is named on stderr and
+    left out (exit 1); the rest are merged.
+    """
+    with _handled():
+        inputs: list[MergeInput] = []
+        bad = 0
+        for arg in records:
+            try:
+                inputs.append(_merge_input(arg))
+            except InputError as e:
+                bad += 1
+                _err(format_error(e))
+        if not inputs:
+            raise InputError("no readable record to merge.", hint="Check the files named above.")
+        text, left_out = _merged_json(inputs)
+        for item in left_out:
+            _err(
+                f"left out {item.record_file}: it shares no party, term or name with the others "
+                "(another agreement?)"
+            )
+        if output is None:
+            typer.echo(text, nl=False)
+        else:
+            write_atomic(output, text)
+            _err(f"merged {len(inputs) - len(left_out)} records into {output}")
+    raise typer.Exit(EXIT_FAILED if bad or left_out else EXIT_OK)
 
 
 class ExportChoice(StrEnum):

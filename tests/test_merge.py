@@ -1,0 +1,147 @@
+"""Merging several reports' records of one agreement: evidence from each, conflicts kept."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from summarizer import SummaryResult
+from summarizer.cli import app
+from summarizer.merge import Input, merge_records
+from summarizer.merged_schema import MergedRecord, merged_json_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+RECORDS = Path(__file__).resolve().parent / "data" / "records" / "dev"
+runner = CliRunner()
+
+
+def load(name: str) -> SummaryResult:
+    return SummaryResult.model_validate_json((RECORDS / f"{name}.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("copies", [1, 2, 3])
+def test_a_record_merged_with_itself_is_the_record(copies: int) -> None:
+    record = load("kabwelu-2020")
+    text = (ROOT / "seeds" / "kabwelu-2020.txt").read_text(encoding="utf-8")
+    merged = merge_records([Input(record)] * copies).merged
+    assert merged.conflicts == []
+    assert [s.source_sha256 for s in merged.sources] == [record.provenance.source_sha256] * copies
+    for field in ("name", "date", "location", "status", "stage", "agreement_type"):
+        assert getattr(merged.agreement, field).value == getattr(record.agreement, field)
+    assert [p.name for p in merged.parties] == [p.name for p in record.parties]
+    for mp, p in zip(merged.parties, record.parties, strict=True):
+        assert (mp.role.value, mp.actor_type.value, mp.stance.value) == (
+            p.role,
+            p.actor_type,
+            p.stance,
+        )
+        assert sorted(mp.aliases) == sorted(a for a in p.aliases if a != p.name)
+        assert mp.sources == [f"s{i}" for i in range(1, copies + 1)]
+        first = [e for e in mp.evidence if e.source == "s1"]
+        assert [(e.quote, e.start, e.end) for e in first] == [
+            (e.quote, e.start, e.end) for e in p.evidence
+        ]
+    assert [a.text for a in merged.articles] == [a.text for a in record.articles]
+    assert [c.text for c in merged.conditions] == [c.text for c in record.conditions]
+    for item in [*merged.parties, *merged.articles, *merged.conditions]:
+        for e in item.evidence:
+            assert text[e.start : e.end] == e.quote
+
+
+def test_disagreements_are_conflicts_with_each_reports_value_never_resolved() -> None:
+    wire = load("kabwelu-2020")
+    later = wire.model_copy(deep=True)
+    later.agreement.date = "2020-08-03"
+    later.parties[0].stance = "withdrew"
+    later.parties[0].name = later.parties[0].aliases[0]  # another outlet, another name
+    merged = merge_records(
+        [Input(wire, "wire.json", "2020-08-02"), Input(later, "local.json", "2020-08-05")]
+    ).merged
+    fields = {(c.field, c.party) for c in merged.conflicts}
+    name = merged.parties[0].name
+    assert fields == {("date", None), ("stance", name)}
+    assert merged.agreement.date.value is None and merged.agreement.date.conflict
+    assert [(v.source, v.value) for v in merged.agreement.date.by_source] == [
+        ("s1", "2020-08-02"),
+        ("s2", "2020-08-03"),
+    ]
+    party = merged.parties[0]
+    assert party.stance.value is None
+    assert [(t.report_date, t.stance) for t in party.stance_over_time] == [
+        ("2020-08-02", wire.parties[0].stance),
+        ("2020-08-05", "withdrew"),
+    ]
+    assert wire.parties[0].name in [party.name, *party.aliases]
+    assert len(merged.parties) == len(wire.parties)
+
+
+def test_a_record_of_another_agreement_is_left_out_and_named(tmp_path: Path) -> None:
+    args = [str(RECORDS / "kabwelu-2020.json"), str(RECORDS / "kabwelu-2020.json")]
+    out = tmp_path / "m.json"
+    result = runner.invoke(
+        app, ["merge", *args, str(RECORDS / "hpa-lum-2017.json"), "-o", str(out)]
+    )
+    assert result.exit_code == 1
+    assert "left out hpa-lum-2017.json" in result.stderr
+    merged = MergedRecord.model_validate_json(out.read_text(encoding="utf-8"))
+    assert len(merged.sources) == 2
+
+
+def test_unreadable_records_are_named_and_the_rest_merged(tmp_path: Path) -> None:
+    truncated = tmp_path / "truncated.json"
+    truncated.write_text((RECORDS / "kabwelu-2020.json").read_text()[:300], encoding="utf-8")
+    future = json.loads((RECORDS / "kabwelu-2020.json").read_text())
+    future["provenance"]["schema_version"] = "9"
+    (tmp_path / "future.json").write_text(json.dumps(future), encoding="utf-8")
+    out = tmp_path / "m.json"
+    result = runner.invoke(
+        app,
+        [
+            "merge",
+            str(truncated),
+            str(tmp_path / "future.json"),
+            str(RECORDS / "kabwelu-2020.json"),
+            "-o",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 1
+    assert "truncated.json: not a record of this tool" in result.stderr
+    assert "future.json: schema version 9" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(MergedRecord.model_validate_json(out.read_text()).sources) == 1
+
+
+def test_nothing_readable_is_an_input_error_and_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "bad.json").write_text("{", encoding="utf-8")
+    out = tmp_path / "m.json"
+    result = runner.invoke(app, ["merge", str(tmp_path / "bad.json"), "-o", str(out)])
+    assert result.exit_code == 4 and not out.exists()
+    assert list(tmp_path.iterdir()) == [tmp_path / "bad.json"]
+
+
+def test_summarize_merge_prints_one_merged_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fakes import SEED, fake_provider
+
+    monkeypatch.setattr("summarizer.api.open_provider", lambda settings: fake_provider())
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    b.write_text("Another outlet.\n\n" + SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    result = runner.invoke(app, ["summarize", str(a), str(b), "--merge"])
+    assert result.exit_code == 0, result.stderr
+    merged = MergedRecord.model_validate_json(result.stdout)
+    assert [s.record_file for s in merged.sources] == [str(a), str(b)]
+    assert merged.parties and all(p.sources == ["s1", "s2"] for p in merged.parties)
+
+
+def test_the_committed_merged_schema_is_the_models() -> None:
+    committed = json.loads((ROOT / "schemas" / "merged.v1.json").read_text(encoding="utf-8"))
+    assert committed == merged_json_schema(), (
+        "schemas/merged.v1.json drifted: run python -m summarizer.merged_schema > "
+        "schemas/merged.v1.json"
+    )
