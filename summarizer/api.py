@@ -8,7 +8,7 @@ from types import TracebackType
 
 from summarizer.config import Settings, resolve_settings
 from summarizer.load import check_text, sha256_text
-from summarizer.pipeline import extract
+from summarizer.pipeline import chunks_of, extract
 from summarizer.providers import Provider, open_provider
 from summarizer.schema import SCHEMA_VERSION, Provenance, SummaryResult, Usage
 
@@ -54,15 +54,21 @@ class Summarizer:
             gives an empty record with status "unclear".
 
         Raises:
-            InputError: empty or binary-looking text, or too long for the model's context.
+            InputError: empty or binary-looking text.
             ProviderError: the provider failed (unreachable, timed out, refused).
-            DocumentTimeoutError: the document ran past ``settings.document_timeout``.
+            DocumentTimeoutError: the document ran past ``settings.document_timeout`` (once per
+                chunk for a document read in chunks).
             ExtractionError: the model's output never validated within the attempts.
             RunCancelledError: ``cancel()`` was called while the document was in flight.
         """
         check_text(text)
         started = time.perf_counter()
-        with self.provider.control.document(self.settings.document_timeout):
+        # A long document read in chunks gets the deadline once per chunk: its cost grows
+        # with its length.
+        deadline = self.settings.document_timeout
+        if deadline is not None:
+            deadline *= len(chunks_of(text, self.provider.info.context_tokens))
+        with self.provider.control.document(deadline):
             found = extract(text, self.provider, self.settings.disabled_steps)
         info = self.provider.info
         stats = found.stats

@@ -278,6 +278,14 @@ def summarize(
             help="Seconds per document, every call and retry included. [default: 1800]",
         ),
     ] = None,
+    context_tokens: Annotated[
+        int | None,
+        typer.Option(
+            min=4096,
+            help="Embedded model's context in tokens (up to 32768); a longer document is read "
+            "in chunks. [default: 8192]",
+        ),
+    ] = None,
     concurrency: Annotated[
         int,
         typer.Option(min=1, help="Documents in flight at once (remote providers only)."),
@@ -299,6 +307,7 @@ def summarize(
             "max_retries": max_retries,
             "timeout": timeout,
             "document_timeout": document_timeout,
+            "context_tokens": context_tokens,
         }
         settings = Settings().with_changes(**{k: v for k, v in changes.items() if v is not None})
         resolve_settings(settings)  # configuration errors first, before any document is read

@@ -215,10 +215,24 @@ def test_no_agreement_gives_an_honest_empty_record():
     assert record.agreement.name is None and record.agreement.stage is None
 
 
-def test_text_longer_than_the_context_is_an_input_error():
-    provider = fake_provider(context_tokens=4000)
-    with pytest.raises(InputError, match="context"):
-        Summarizer(provider=provider).summarize("word " * 20000)
+def test_text_longer_than_the_context_is_read_in_chunks_with_whole_document_offsets():
+    seed = SEED.read_text(encoding="utf-8")
+    filler = "Background paragraph about the region's long history of disputes. " * 40
+    text = "\n\n".join([filler, seed, filler, filler, seed, filler])
+    server = FakeChatServer()
+    record = Summarizer(provider=fake_provider(server, context_tokens=4000)).summarize(text)
+    articles_calls = [r for r in server.requests if schema_name(r) == "ArticlesDraft"]
+    assert len(articles_calls) >= 3  # one per chunk that speaks of an agreement
+    for item in [*record.parties, *record.articles, *record.conditions]:
+        for ev in item.evidence:
+            assert text[ev.start : ev.end] == ev.quote
+    # The seed's terms appear twice in the text, in two chunks: still one article each.
+    assert len({a.text for a in record.articles}) == len(record.articles)
+    names = [p.name for p in record.parties]
+    assert len(names) == len(set(names))
+    assert record.conditions and all(
+        c.proposed_by is None or c.proposed_by in names for c in record.conditions
+    )
 
 
 def test_empty_text_is_an_input_error(monkeypatch):

@@ -10,12 +10,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from summarizer.pipeline.steps import PROMPT_IDS, STEPS, SWITCHABLE, check_fits, run_pipeline
+from summarizer.evaluation.matching import PARTY_THRESHOLD, names_similarity
+from summarizer.pipeline.chunks import (
+    CHUNK_CHARS,
+    Chunk,
+    ChunkFindings,
+    combine_agreement,
+    combine_items,
+    combine_parties,
+    plan_chunks,
+    shifted,
+)
+from summarizer.pipeline.steps import (
+    PROMPT_IDS,
+    STEPS,
+    SWITCHABLE,
+    check_fits,
+    context_chars,
+    run_pipeline,
+)
 from summarizer.pipeline.summary import compose_summary
 from summarizer.providers import CallStats, Provider
 from summarizer.schema import Agreement, Article, Condition, Party, PromptRef
 
-__all__ = ["PROMPT_IDS", "STEPS", "SWITCHABLE", "Extraction", "check_fits", "extract"]
+__all__ = [
+    "PROMPT_IDS",
+    "STEPS",
+    "SWITCHABLE",
+    "Extraction",
+    "check_fits",
+    "chunks_of",
+    "extract",
+]
 
 
 @dataclass
@@ -31,8 +57,19 @@ class Extraction:
     dropped: int = 0
 
 
+def chunks_of(text: str, context_tokens: int | None) -> list[Chunk]:
+    """The chunks a document is read in: one when the model's context holds it whole."""
+    room = context_chars(context_tokens)
+    if room is None or len(text) <= room:
+        return [Chunk(0, len(text))]
+    return plan_chunks(text, max_chars=min(CHUNK_CHARS, room))
+
+
 def extract(text: str, provider: Provider, disabled: frozenset[str] = frozenset()) -> Extraction:
     """Run the pipeline over one document and return the grounded parts of its record.
+
+    A document longer than the model's context is read in chunks (``pipeline.chunks``): the
+    pipeline runs on each, and the findings are combined with every offset in the whole text.
 
     Args:
         text: the report.
@@ -41,18 +78,64 @@ def extract(text: str, provider: Provider, disabled: frozenset[str] = frozenset(
 
     Raises:
         ConfigurationError: ``disabled`` names an unknown step.
-        InputError: the document does not fit the model's context.
         ProviderError, ExtractionError: from the provider.
     """
-    draft, calls = run_pipeline(text, provider, disabled)
-    assert draft.agreement is not None
-    summary = compose_summary(draft.agreement, draft.parties, draft.articles, draft.conditions)
+    chunks = chunks_of(text, provider.info.context_tokens)
+    found: list[ChunkFindings] = []
+    prompts: list[PromptRef] = []
+    stats = CallStats()
+    dropped = 0
+    for chunk in chunks:
+        draft, calls = run_pipeline(text[chunk.start : chunk.end], provider, disabled)
+        assert draft.agreement is not None
+        at = chunk.start
+        found.append(
+            ChunkFindings(
+                agreement=draft.agreement,
+                parties=[shifted(p, at) for p in draft.parties],
+                articles=[shifted(a, at) for a in draft.articles],
+                conditions=[shifted(c, at) for c in draft.conditions],
+            )
+        )
+        prompts += [ref for ref in calls.prompts if ref not in prompts]
+        stats.add(calls.stats)
+        dropped += draft.dropped
+    if len(found) == 1:
+        agreement, parties = found[0].agreement, found[0].parties
+        articles, conditions = found[0].articles, found[0].conditions
+    else:
+        agreement = combine_agreement(found)
+        parties = combine_parties(found)
+        articles = [
+            a
+            for a in combine_items([a for f in found for a in f.articles])
+            if isinstance(a, Article)
+        ]
+        conditions = [
+            _with_party_name(c, parties)
+            for c in combine_items([c for f in found for c in f.conditions])
+            if isinstance(c, Condition)
+        ]
+    summary = compose_summary(agreement, parties, articles, conditions)
     return Extraction(
-        agreement=draft.agreement.model_copy(update={"summary": summary}),
-        parties=draft.parties,
-        articles=draft.articles,
-        conditions=draft.conditions,
-        prompts=calls.prompts,
-        stats=calls.stats,
-        dropped=draft.dropped,
+        agreement=agreement.model_copy(update={"summary": summary}),
+        parties=parties,
+        articles=articles,
+        conditions=conditions,
+        prompts=prompts,
+        stats=stats,
+        dropped=dropped,
     )
+
+
+def _with_party_name(condition: Condition, parties: list[Party]) -> Condition:
+    """A condition whose proposer is named as the combined party is (a party or null)."""
+    if condition.proposed_by is None:
+        return condition
+    for party in parties:
+        if (
+            names_similarity([condition.proposed_by], [party.name, *party.aliases])
+            >= PARTY_THRESHOLD
+        ):
+            return condition.model_copy(update={"proposed_by": party.name})
+    return condition.model_copy(update={"proposed_by": None})

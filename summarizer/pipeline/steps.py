@@ -168,6 +168,13 @@ STEPS: tuple[Step, ...] = (
 SWITCHABLE: tuple[str, ...] = tuple(s.name for s in STEPS if s.switchable)
 
 
+def context_chars(context_tokens: int | None) -> int | None:
+    """Characters of report the model's context holds beside instructions and answer."""
+    if context_tokens is None:
+        return None
+    return int((context_tokens - _RESERVED_TOKENS) * _CHARS_PER_TOKEN)
+
+
 def check_fits(text: str, context_tokens: int | None) -> None:
     """Refuse a document too long for the model's context (chunking is not built yet).
 

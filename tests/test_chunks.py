@@ -1,0 +1,51 @@
+"""Chunks of a long document: they cover it, fit the context and never cut a sentence."""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from summarizer.pipeline.chunks import plan_chunks
+from summarizer.segment import split_sentences
+
+SENTENCE = st.sampled_from(
+    [
+        "The two sides signed a ceasefire in the town on Sunday.",
+        "Fighters will hand over heavy weapons within ten days.",
+        "Mr. Dahl said the deal “was a beginning, not an end.”",
+        "Refugees may return to Örnsköld 🕊 once the bridge reopens.",
+        "The opposition rejected the plan.",
+    ]
+)
+PARAGRAPHS = st.lists(
+    st.lists(SENTENCE, min_size=1, max_size=8).map(" ".join), min_size=1, max_size=60
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(PARAGRAPHS, st.integers(300, 3000), st.integers(0, 400))
+def test_chunks_cover_the_text_fit_and_end_at_sentence_ends(
+    paragraphs: list[str], max_chars: int, overlap: int
+) -> None:
+    text = "\n\n".join(paragraphs)
+    chunks = plan_chunks(text, max_chars=max_chars, overlap=overlap)
+    assert chunks[0].start == 0 and chunks[-1].end == len(text)
+    # A sentence ends where the segmenter says, or after the quote marks that close it.
+    sentence_ends = {s.end for s in split_sentences(text)} | {len(text)}
+    sentence_ends |= {e + k for e in sentence_ends for k in (1, 2) if text[e : e + k].strip()}
+    sentence_starts = {s.start for s in split_sentences(text)}
+    for before, after in itertools.pairwise(chunks):
+        # No gap but white space: every word is in some chunk.
+        assert after.start <= before.end or not text[before.end : after.start].strip()
+        assert after.start > before.start  # and the plan moves on
+    for chunk in chunks:
+        assert chunk.end - chunk.start <= max_chars
+        # Every sentence here is shorter than a chunk, so no chunk cuts one.
+        assert chunk.end in sentence_ends
+        assert chunk.start == 0 or chunk.start in sentence_starts
+
+
+def test_a_text_that_fits_is_one_chunk() -> None:
+    assert [(c.start, c.end) for c in plan_chunks("A short report.", max_chars=100)] == [(0, 15)]
