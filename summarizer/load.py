@@ -44,6 +44,8 @@ def decode_document(data: bytes, *, name: str = "<input>", size: int | None = No
             f"{name}: is not valid {label} text (byte {e.start}).",
             hint="Convert it first, e.g. iconv -f latin1 -t utf-8.",
         ) from e
+    # Byte-order marks repeated by careless concatenation are not text either.
+    text = text.lstrip("\ufeff")
     return check_text(text.replace("\r\n", "\n").replace("\r", "\n"), name=name)
 
 

@@ -145,3 +145,48 @@ def test_the_committed_merged_schema_is_the_models() -> None:
         "schemas/merged.v1.json drifted: run python -m summarizer.merged_schema > "
         "schemas/merged.v1.json"
     )
+
+
+def _as_prediction(gold: dict) -> dict:
+    """A merged record saying exactly what a merged gold file says."""
+
+    def field(value: object) -> dict:
+        return {"value": value, "conflict": value is None, "by_source": []}
+
+    ids = {name: f"s{i}" for i, name in enumerate(gold["documents"], 1)}
+    return {
+        "sources": [{"id": i, "record_file": n} for n, i in ids.items()],
+        "agreement": {k: field(v) for k, v in gold["agreement"].items()},
+        "parties": [
+            {
+                **p,
+                "role": field(p["role"]),
+                "stance": field(p["stance"]),
+                "sources": [ids[d] for d in p["documents"]],
+            }
+            for p in gold["parties"]
+        ],
+        "articles": [{**a, "sources": [ids[d] for d in a["documents"]]} for a in gold["articles"]],
+        "conditions": [
+            {**c, "sources": [ids[d] for d in c["documents"]]} for c in gold["conditions"]
+        ],
+        "conflicts": [{"field": c["field"], "party": c["party"]} for c in gold["conflicts"]],
+    }
+
+
+def test_the_merged_scorer_gives_1_to_the_gold_and_counts_a_missed_conflict() -> None:
+    from summarizer.evaluation.merged_score import MERGED_METRICS, score_merged
+
+    gold = json.loads(
+        (ROOT / "evals" / "gold" / "merged" / "plateau-truce-2021.merged.json").read_text()
+    )
+    perfect = score_merged(_as_prediction(gold), gold)
+    assert set(perfect) == set(MERGED_METRICS)
+    assert all(v == pytest.approx(1.0) for v in perfect.values()), perfect
+    missing = _as_prediction(gold)
+    missing["conflicts"] = missing["conflicts"][1:]
+    missing["parties"][0]["sources"] = ["s1"]
+    worse = score_merged(missing, gold)
+    assert worse["merged_conflicts_recall"] == pytest.approx(1 - 1 / len(gold["conflicts"]))
+    assert worse["merged_conflicts_precision"] == 1.0
+    assert worse["merged_sources_jaccard"] < 1.0

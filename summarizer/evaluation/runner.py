@@ -25,6 +25,7 @@ from summarizer.api import Summarizer
 from summarizer.batch import write_atomic
 from summarizer.config import Settings
 from summarizer.errors import ConfigurationError, SummarizerError
+from summarizer.evaluation.merged_score import MERGED_METRICS, score_merged
 from summarizer.evaluation.report import (
     flat_metrics,
     format_metric,
@@ -33,8 +34,11 @@ from summarizer.evaluation.report import (
 )
 from summarizer.evaluation.score import DocumentScore, aggregate, score_document
 from summarizer.load import read_document
+from summarizer.merge import Input as MergeInput
+from summarizer.merge import merge_records
 from summarizer.providers import Provider
 from summarizer.providers.replay import CallCache
+from summarizer.schema import SummaryResult
 
 #: The four headline metrics; ``overall`` is their mean.
 HEADLINE = ("articles_f1", "conditions_f1", "parties_f1", "stance_accuracy")
@@ -306,7 +310,10 @@ def evaluate_split(
         ConfigurationError: the split has no gold files.
         InputError: a gold file's document cannot be read.
     """
-    gold_files = sorted(split.gold_dir.glob("*.json"))
+    everything = sorted(split.gold_dir.glob("*.json"))
+    # "<name>.merged.json": the gold of several of the split's reports merged (see merged_score).
+    merged_golds = [p for p in everything if p.name.endswith(".merged.json")]
+    gold_files = [p for p in everything if p not in merged_golds]
     if not gold_files:
         raise ConfigurationError(
             f"No gold files in {split.gold_dir} (split {split.name}).",
@@ -315,6 +322,7 @@ def evaluate_split(
     scores: list[DocumentScore] = []
     documents: dict[str, dict[str, Any]] = {}
     errors: dict[str, str] = {}
+    preds: dict[str, dict[str, Any]] = {}
     for gold_path in gold_files:
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         name = str(gold["document"])
@@ -336,6 +344,7 @@ def evaluate_split(
                 errors[stem] = f"{type(e).__name__}: {e}"
                 log(f"  {split.name}/{stem} failed: {errors[stem]}")
                 pred = _EMPTY_RECORD
+        preds[name] = pred
         score = score_document(pred, gold, source)
         scores.append(score)
         prov = pred.get("provenance", {})
@@ -366,6 +375,7 @@ def evaluate_split(
         else None
     )
     metrics["failed_documents"] = len(errors)
+    metrics.update(_merged_metrics(merged_golds, preds, split, log))
     durations = [d["duration_s"] for d in documents.values() if d["duration_s"] is not None]
     metrics["median_duration_s"] = statistics.median(durations) if durations else None
     if split.aggregate_only:
@@ -376,6 +386,42 @@ def evaluate_split(
         }
         errors = {f"document {i}": e for i, e in enumerate(errors.values(), 1)}
     return SplitOutcome(metrics=metrics, documents=documents, errors=errors)
+
+
+def _merged_metrics(
+    merged_golds: list[Path],
+    preds: dict[str, dict[str, Any]],
+    split: Split,
+    log: Callable[[str], None],
+) -> dict[str, float | int | None]:
+    """Merge each merged gold's reports' predictions and score them; the mean of each metric."""
+    if not merged_golds:
+        return {}
+    per_file: list[dict[str, float]] = []
+    for path in merged_golds:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        inputs = []
+        for name in gold["documents"]:
+            try:
+                record = SummaryResult.model_validate(preds[name])
+            except (KeyError, ValueError):
+                continue  # a failed prediction: merged without it, and scored so
+            inputs.append(MergeInput(record, record_file=name))
+        if not inputs:
+            per_file.append({m: 0.0 for m in MERGED_METRICS})
+            continue
+        merged = merge_records(inputs).merged.model_dump(mode="json")
+        per_file.append(score_merged(merged, gold))
+        if not split.aggregate_only:
+            figures = ", ".join(
+                f"{k.removeprefix('merged_')} {v:.2f}" for k, v in per_file[-1].items()
+            )
+            log(f"  {split.name}/{path.name}: {figures}")
+    out: dict[str, float | int | None] = {
+        m: sum(s[m] for s in per_file) / len(per_file) for m in MERGED_METRICS
+    }
+    out["merged_records"] = len(per_file)
+    return out
 
 
 def split_gap(outcomes: dict[str, SplitOutcome]) -> dict[str, float]:
