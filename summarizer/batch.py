@@ -205,7 +205,7 @@ def write_index(out_dir: Path) -> Path:
     return target
 
 
-def check_output_names(documents: Sequence[Document], out_dir: Path) -> None:
+def check_output_names(documents: Sequence[Document], out_dir: Path, *, html: bool = False) -> None:
     """Refuse a run where two documents would write the same output, or overwrite an input.
 
     Raises:
@@ -216,7 +216,8 @@ def check_output_names(documents: Sequence[Document], out_dir: Path) -> None:
     for doc in documents:
         if doc.error is not None:
             continue
-        for target in (*output_paths(doc, out_dir), page_path(doc, out_dir)):
+        pages = (page_path(doc, out_dir),) if html else ()
+        for target in (*output_paths(doc, out_dir), *pages):
             if target == out_dir / "index.html":
                 raise InputError(
                     f"{doc.name} would be written to {target}, the index of review pages.",

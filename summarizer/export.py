@@ -131,7 +131,10 @@ def read_corpus(folder: Path) -> Corpus:
     """
     if not folder.is_dir():
         raise InputError(f"{folder}: not a folder.", hint="Give the --out folder of summarize.")
-    paths = sorted(p for p in folder.rglob("*.json") if not p.name.startswith("."))
+    # merged.json (summarize --merge) is a merged record, not one report's: not a row here.
+    paths = sorted(
+        p for p in folder.rglob("*.json") if not p.name.startswith(".") and p.name != "merged.json"
+    )
     if not paths:
         raise InputError(f"{folder}: no .json records in this folder.")
     corpus = Corpus()
@@ -174,6 +177,18 @@ def _schema_version(raw: str) -> str | None:
     return str(value)
 
 
+#: What makes a spreadsheet read a cell as a formula (OWASP: CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: Any) -> Any:
+    """A text cell that no spreadsheet runs: one that would start a formula gets a leading
+    apostrophe (report and model text are untrusted, and ``=HYPERLINK(...)`` would run)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _frames(corpus: Corpus) -> dict[str, Any]:
     """pandas DataFrames of the four tables, with stable columns even when empty."""
     try:
@@ -184,7 +199,13 @@ def _frames(corpus: Corpus) -> dict[str, Any]:
             hint='pip install "agreement-summarizer[export]"',
         ) from e
     columns = _columns()
-    return {name: pd.DataFrame(corpus.tables[name], columns=columns[name]) for name in TABLES}
+    return {
+        name: pd.DataFrame(
+            [{k: _inert(v) for k, v in row.items()} for row in corpus.tables[name]],
+            columns=columns[name],
+        )
+        for name in TABLES
+    }
 
 
 def _columns() -> dict[str, list[str]]:
@@ -267,6 +288,11 @@ def write_corpus(corpus: Corpus, fmt: ExportFormat, out: Path) -> list[Path]:
                 _atomic(target, lambda tmp, f=frame: f.to_parquet(tmp, index=False))
             written.append(target)
         return written
+    except ImportError as e:
+        raise ConfigurationError(
+            f"Writing {fmt} needs {e.name or 'pyarrow'}.",
+            hint='pip install "agreement-summarizer[export]"',
+        ) from e
     except OSError as e:
         raise ConfigurationError(
             f"Cannot write the tables to {out}: {e.strerror or e}.",

@@ -73,12 +73,20 @@ def _same_agreement(a: SummaryResult, b: SummaryResult) -> bool:
     """Whether two records tell of one agreement: the same name, or two actors in common, or
     one actor and one term, and no dates of different years. One shared actor alone is not
     enough: a government or an army signs many agreements."""
-    a_name, b_name = a.agreement.name, b.agreement.name
-    if a_name and b_name and name_similarity(a_name, b_name) >= PARTY_THRESHOLD:
-        return True
     a_date, b_date = a.agreement.date, b.agreement.date
     if a_date and b_date and a_date[:4] != b_date[:4]:
         return False  # the same actors, another year: another agreement
+    a_name, b_name = a.agreement.name, b.agreement.name
+    # Only a proper name ("the Ganaro Peace Agreement") names one agreement; "ceasefire
+    # agreement" could be any.
+    if (
+        a_name
+        and b_name
+        and any(c.isupper() for c in a_name)
+        and any(c.isupper() for c in b_name)
+        and name_similarity(a_name, b_name) >= PARTY_THRESHOLD
+    ):
+        return True
     shared_parties = sum(
         any(
             names_similarity(_distinctive(pa), _distinctive(pb)) >= PARTY_THRESHOLD

@@ -89,7 +89,7 @@ class Agreement(_Strict):
     )
     summary: str | None = Field(
         default=None,
-        description="Two to four sentences the system composes from this record's grounded "
+        description="A few short sentences the system composes from this record's grounded "
         "fields (never free model text): what was agreed, by whom, who refused or withdrew, "
         "the status. Null for an empty record.",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,6 +18,8 @@ SENTENCE = st.sampled_from(
         "Mr. Dahl said the deal “was a beginning, not an end.”",
         "Refugees may return to Örnsköld 🕊 once the bridge reopens.",
         "The opposition rejected the plan.",
+        # Longer than the smallest chunk: the cut at a space must still lose no word.
+        "They listed " + ", ".join(f"village number {i}" for i in range(40)) + ".",
     ]
 )
 PARAGRAPHS = st.lists(
@@ -40,11 +43,15 @@ def test_chunks_cover_the_text_fit_and_end_at_sentence_ends(
         # No gap but white space: every word is in some chunk.
         assert after.start <= before.end or not text[before.end : after.start].strip()
         assert after.start > before.start  # and the plan moves on
+    longest = max(s.end - s.start for s in split_sentences(text))
     for chunk in chunks:
         assert chunk.end - chunk.start <= max_chars
-        # Every sentence here is shorter than a chunk, so no chunk cuts one.
-        assert chunk.end in sentence_ends
-        assert chunk.start == 0 or chunk.start in sentence_starts
+        if longest < max_chars:  # then no chunk may cut a sentence
+            assert chunk.end in sentence_ends
+            assert chunk.start == 0 or chunk.start in sentence_starts
+    # No word is lost: every word of the text is inside some chunk.
+    for word in re.finditer(r"\S+", text):
+        assert any(c.start <= word.start() and word.end() <= c.end for c in chunks), word
 
 
 def test_a_text_that_fits_is_one_chunk() -> None:

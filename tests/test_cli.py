@@ -526,14 +526,14 @@ def test_models_verify_checks_the_hash(cache: Path, monkeypatch: pytest.MonkeyPa
     model.parent.mkdir(parents=True)
     model.write_bytes(b"GGUF tiny model")
     good = WeightsSpec("tiny", "tiny.gguf", 1, model.stat().st_size, file_sha256(model))
-    monkeypatch.setattr("summarizer.cli.DEFAULT_WEIGHTS", good)
+    monkeypatch.setattr("summarizer.cli.admin.DEFAULT_WEIGHTS", good)
     ok = run("models", "verify")
     assert ok.exit_code == 0, ok.stderr
     assert ok.stdout.startswith("ok: ")
     assert "verified:  yes" in run("models").stdout
 
     bad = WeightsSpec("tiny", "tiny.gguf", 1, good.size, "0" * 64)
-    monkeypatch.setattr("summarizer.cli.DEFAULT_WEIGHTS", bad)
+    monkeypatch.setattr("summarizer.cli.admin.DEFAULT_WEIGHTS", bad)
     mismatch = run("models", "verify")
     assert mismatch.exit_code == 3
     assert "does not match the pinned sha256" in mismatch.stderr

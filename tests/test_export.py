@@ -102,3 +102,21 @@ def test_a_folder_of_only_broken_records_writes_nothing(tmp_path: Path) -> None:
     result = runner.invoke(app, ["export", str(tmp_path / "in"), "-f", "xlsx", "-o", str(out)])
     assert result.exit_code == 4 and "no readable record" in result.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_text_that_would_start_a_formula_stays_text(tmp_path: Path, fmt: str) -> None:
+    record = json.loads((RECORDS / "kabwelu-2020.json").read_text(encoding="utf-8"))
+    record["parties"][0]["name"] = '=HYPERLINK("http://x.invalid","click")'
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "r.json").write_text(json.dumps(record), encoding="utf-8")
+    out = tmp_path / ("c.xlsx" if fmt == "xlsx" else "c")
+    assert runner.invoke(app, ["export", str(folder), "-f", fmt, "-o", str(out)]).exit_code == 0
+    if fmt == "xlsx":
+        import openpyxl
+
+        cell = openpyxl.load_workbook(out)["parties"]["C2"]
+        assert cell.data_type == "s" and cell.value.startswith("'=HYPERLINK")
+    else:
+        assert pd.read_csv(out / "parties.csv")["name"][0].startswith("'=HYPERLINK")

@@ -382,7 +382,11 @@ def test_each_reask_sends_the_original_request_and_a_bounded_answer(tmp_path: Pa
 
 
 def test_concurrent_documents_never_mix_records(tmp_path: Path) -> None:
-    folder = reports(tmp_path / "in", 6)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(6):  # prefixes of different lengths: each record's offsets are its own
+        text = f"Report {i}." + " Background." * (i * 7) + "\n\n" + SEED_TEXT
+        (folder / f"r{i}.txt").write_text(text, encoding="utf-8")
     out = tmp_path / "out"
     with loopback(slowly(0.05)) as server:
         result, _ = run(server, str(folder), "--out", str(out), "--concurrency", "4")
@@ -390,9 +394,11 @@ def test_concurrent_documents_never_mix_records(tmp_path: Path) -> None:
     for i, record in enumerate(clean_outputs(out)):
         text = (folder / f"r{i}.txt").read_text(encoding="utf-8")
         assert record.provenance.source_sha256 == sha256_text(text)
-        for party in record.parties:
-            for ev in party.evidence:
-                assert text[ev.start : ev.end] == ev.quote
+        spans = [e for item in (*record.parties, *record.articles) for e in item.evidence]
+        assert spans
+        for ev in spans:
+            assert text[ev.start : ev.end] == ev.quote
+        assert min(e.start for e in spans) >= text.index(SEED_TEXT[:40])
 
 
 def test_a_server_that_never_starts_its_answer_is_cut_at_the_timeout(tmp_path: Path) -> None:

@@ -190,3 +190,12 @@ def test_the_merged_scorer_gives_1_to_the_gold_and_counts_a_missed_conflict() ->
     assert worse["merged_conflicts_recall"] == pytest.approx(1 - 1 / len(gold["conflicts"]))
     assert worse["merged_conflicts_precision"] == 1.0
     assert worse["merged_sources_jaccard"] < 1.0
+
+
+def test_a_generic_name_or_another_year_does_not_make_one_agreement() -> None:
+    a, b = load("kabwelu-2020"), load("hpa-lum-2017")
+    a.agreement.name = b.agreement.name = "ceasefire agreement"
+    assert len(merge_records([Input(a), Input(b)]).left_out) == 1
+    c = load("kabwelu-2020")
+    c.agreement.date = "2023-01-01"
+    assert len(merge_records([Input(load("kabwelu-2020")), Input(c)]).left_out) == 1

@@ -376,7 +376,7 @@ def test_summarize_format_html_writes_a_page_per_document_and_an_index(
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
     assert "<script>" in page and "http://" not in page.split("</style>")[0]
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert 'href="a.html"' in index and 'href="b.html"' in index
+    assert 'href="./a.html"' in index and 'href="./b.html"' in index
     # A second run is all skipped, and still writes the index.
     again = runner.invoke(app, ["summarize", str(folder), "--out", str(out), "--format", "html"])
     assert again.exit_code == 0 and "review pages:" in again.stderr
@@ -425,3 +425,25 @@ def test_import_refuses_gold_that_fails_a_check_and_never_overwrites(tmp_path: P
     again = runner.invoke(app, args)
     assert again.exit_code == 4 and "already exists" in again.stderr
     assert runner.invoke(app, [*args, "--force"]).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "broken", [{"parties": "abc"}, {"parties": [{"aliases": [3]}]}, [1, 2], "text"]
+)
+def test_import_of_a_malformed_gold_file_is_an_input_error_not_a_crash(
+    tmp_path: Path, broken: object
+) -> None:
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(broken), encoding="utf-8")
+    args = [
+        "review",
+        "--import",
+        str(path),
+        "--into",
+        str(tmp_path / "gold"),
+        "--document",
+        str(SEEDS / "kabwelu-2020.txt"),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 4, result.stderr
+    assert "schema" in result.stderr and "This is a bug" not in result.stderr

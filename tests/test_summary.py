@@ -67,6 +67,10 @@ def test_every_name_and_term_in_the_summary_is_a_string_of_the_record() -> None:
     assert summary.startswith("An agreement was proposed but not agreed. Terms: term 0 word")
     assert "; and 2 more." in summary and "…" in summary
     assert summary.endswith("2 conditions were put forward by Dockers' Union (1 accepted).")
+    shown = summary.split("Terms: ", 1)[1].split("; and", 1)[0].split("; ")
+    texts = [a.text for a in articles]
+    for piece in shown:  # each term shown is the start of a term of the record
+        assert any(t.startswith(piece.removesuffix(" …")) for t in texts), piece
 
 
 def test_an_empty_record_has_no_summary() -> None:

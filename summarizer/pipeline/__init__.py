@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from summarizer.errors import ConfigurationError
 from summarizer.evaluation.matching import PARTY_THRESHOLD, names_similarity
 from summarizer.pipeline.chunks import (
     CHUNK_CHARS,
@@ -57,11 +58,20 @@ class Extraction:
     dropped: int = 0
 
 
+#: Below this much room for text a chunk could not hold a paragraph.
+_MIN_CONTEXT_CHARS = 2000
+
+
 def chunks_of(text: str, context_tokens: int | None) -> list[Chunk]:
     """The chunks a document is read in: one when the model's context holds it whole."""
     room = context_chars(context_tokens)
     if room is None or len(text) <= room:
         return [Chunk(0, len(text))]
+    if room < _MIN_CONTEXT_CHARS:
+        raise ConfigurationError(
+            f"The model's context ({context_tokens:,} tokens) leaves no room for a report.",
+            hint="Use a model or setting with a context of at least 4,096 tokens.",
+        )
     return plan_chunks(text, max_chars=min(CHUNK_CHARS, room))
 
 
@@ -106,14 +116,10 @@ def extract(text: str, provider: Provider, disabled: frozenset[str] = frozenset(
     else:
         agreement = combine_agreement(found)
         parties = combine_parties(found)
-        articles = [
-            a
-            for a in combine_items([a for f in found for a in f.articles])
-            if isinstance(a, Article)
-        ]
+        articles = [a for a in combine_items([f.articles for f in found]) if isinstance(a, Article)]
         conditions = [
             _with_party_name(c, parties)
-            for c in combine_items([c for f in found for c in f.conditions])
+            for c in combine_items([f.conditions for f in found])
             if isinstance(c, Condition)
         ]
     summary = compose_summary(agreement, parties, articles, conditions)

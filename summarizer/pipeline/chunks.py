@@ -53,6 +53,8 @@ def plan_chunks(
     quarter); each chunk after the first starts at a sentence start about ``overlap``
     characters before the previous chunk's end.
     """
+    if max_chars <= 0:
+        raise ValueError(f"a chunk must hold at least one character, not {max_chars}")
     if len(text) <= max_chars:
         return [Chunk(0, len(text))]
     sentences = split_sentences(text)
@@ -70,6 +72,11 @@ def plan_chunks(
         if not fitting:  # one sentence longer than a chunk: cut at a space, a last resort
             space = text.rfind(" ", start + 1, limit)
             end = space if space > start else limit
+            chunks.append(Chunk(start, end))
+            start = end  # the rest of that sentence starts the next chunk: nothing is skipped
+            while start < len(text) and text[start].isspace():
+                start += 1
+            continue
         else:
             zone = start + int(max_chars * _PARAGRAPH_ZONE)
             breaks = [e for e in fitting if e >= zone and re.match(r"\s*\n\s*\n", text[e : e + 4])]
@@ -102,10 +109,12 @@ def shifted(item: Item, offset: int) -> Item:
 
 
 def _overlaps(a: Sequence[Evidence], b: Sequence[Evidence]) -> bool:
+    """Whether any span of ``a`` overlaps any span of ``b``."""
     return any(x.start < y.end and y.start < x.end for x in a for y in b)
 
 
 def _union(a: Sequence[Evidence], b: Sequence[Evidence]) -> list[Evidence]:
+    """``a`` and the spans of ``b`` it lacks."""
     seen = {(e.start, e.end) for e in a}
     return [*a, *(e for e in b if (e.start, e.end) not in seen)]
 
@@ -153,27 +162,32 @@ def combine_parties(chunks: Sequence[ChunkFindings]) -> list[Party]:
     return combined
 
 
-def combine_items(items: Sequence[Article | Condition]) -> list[Article | Condition]:
-    """One item per span: items whose evidence overlaps or whose texts match are one."""
-    combined: list[Article | Condition] = []
-    for item in items:
-        match = next(
-            (
-                i
-                for i, x in enumerate(combined)
-                if _overlaps(x.evidence, item.evidence)
-                or text_similarity(x.text, item.text) >= ITEM_THRESHOLD
-            ),
-            None,
-        )
-        if match is None:
-            combined.append(item)
-        else:
-            old = combined[match]
-            combined[match] = old.model_copy(
-                update={"evidence": _union(old.evidence, item.evidence)}
+def combine_items(chunks: Sequence[Sequence[Article | Condition]]) -> list[Article | Condition]:
+    """One item per span across chunks: an item of one chunk is the same as an item of an
+    earlier chunk when their evidence overlaps or their texts match. Items of one chunk stay
+    apart, as they would in a document read whole."""
+    combined: list[tuple[int, Article | Condition]] = []
+    for index, items in enumerate(chunks):
+        for item in items:
+            match = next(
+                (
+                    i
+                    for i, (origin, x) in enumerate(combined)
+                    if origin != index
+                    and (
+                        _overlaps(x.evidence, item.evidence)
+                        or text_similarity(x.text, item.text) >= ITEM_THRESHOLD
+                    )
+                ),
+                None,
             )
-    return combined
+            if match is None:
+                combined.append((index, item))
+            else:
+                origin, old = combined[match]
+                update = {"evidence": _union(old.evidence, item.evidence)}
+                combined[match] = (origin, old.model_copy(update=update))
+    return [item for _, item in combined]
 
 
 def combine_agreement(chunks: Sequence[ChunkFindings]) -> Agreement:

@@ -3,7 +3,7 @@
 No model writes it: every name, place and term in it is a string of the record (and so of
 the document), joined by fixed English words that the closed sets (status, role, stance,
 outcome) choose. A reader gets what was agreed, by whom, who refused or walked out, and where
-the agreement stands, in two to four sentences.
+the agreement stands, in a few short sentences.
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def compose_summary(
         parties, articles, conditions: the record's grounded lists.
 
     Returns:
-        Two to four sentences; None for an empty record (a report with no agreement).
+        A few short sentences; None for an empty record (a report with no agreement).
     """
     if not (parties or articles or conditions or agreement.name):
         return None

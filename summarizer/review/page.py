@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import get_args
+from urllib.parse import quote
 
 from summarizer.errors import InputError
 from summarizer.load import sha256_text
@@ -191,7 +192,7 @@ def index_page(entries: Sequence[IndexEntry], *, title: str = "Agreement records
         a, parties = e.result.agreement, e.result.parties
         refusing = sum(p.stance in ("rejects", "withdrew") for p in parties)
         cells = [
-            f'<a href="{html.escape(e.href, quote=True)}">{html.escape(e.name)}</a>',
+            f'<a href="./{html.escape(quote(e.href), quote=True)}">{html.escape(e.name)}</a>',
             html.escape(a.name or "—"),
             html.escape(a.date or "—"),
             html.escape(a.status),
