@@ -15,13 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from summarizer.evaluation.matching import (
-    ITEM_THRESHOLD,
-    PARTY_THRESHOLD,
-    name_similarity,
-    names_similarity,
-    text_similarity,
-)
 from summarizer.merged_schema import (
     Conflict,
     ConflictField,
@@ -37,6 +30,13 @@ from summarizer.merged_schema import (
     StanceAt,
 )
 from summarizer.schema import Article, Condition, Evidence, Party, SummaryResult
+from summarizer.similarity import (
+    ITEM_THRESHOLD,
+    PARTY_THRESHOLD,
+    name_similarity,
+    names_similarity,
+    text_similarity,
+)
 
 T = TypeVar("T")
 #: Values that state nothing: a report that gives them does not disagree with one that knows.

@@ -1,13 +1,12 @@
-"""Text normalisation, similarity functions and one-to-one matching used by the scorer.
+"""One-to-one matching and grounding checks used by the scorer; the similarity functions come
+from ``summarizer.similarity`` (re-exported here).
 
-Imports nothing from the rest of the package so that the scorer stays a pure function that
-can judge any version of the pipeline's output.
+Imports nothing else from the package, so the scorer stays a pure function that can judge any
+version of the pipeline's output.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -15,91 +14,45 @@ import numpy as np
 from rapidfuzz import fuzz
 from scipy.optimize import linear_sum_assignment
 
-# Character-level Indel similarity between unrelated clauses of similar length sits around
-# 0.35-0.5 for English, while a reworded clause about the same term sits around 0.55-0.7 and
-# gets a further lift from overlapping evidence; 0.6 separates the two with a margin.
-ITEM_THRESHOLD = 0.6
-# Names are short, so one or two letters already move the ratio a lot; 0.85 still accepts
-# transliteration variants of a full name ("Mahmud Teral" / "Mahmoud Teral": 0.96) but not
-# related actors ("Uganda" / "Ugandan army": 0.67), which gold lists as aliases when they are one.
-PARTY_THRESHOLD = 0.85
+from summarizer.similarity import (
+    ITEM_THRESHOLD,
+    PARTY_THRESHOLD,
+    name_similarity,
+    names_similarity,
+    normalise_text,
+    normalise_whitespace,
+    party_names,
+    party_similarity,
+    text_similarity,
+)
+
+__all__ = [
+    "GROUNDED_THRESHOLD",
+    "ITEM_THRESHOLD",
+    "PARTY_THRESHOLD",
+    "evidence_spans",
+    "is_grounded",
+    "item_similarity",
+    "match_one_to_one",
+    "name_similarity",
+    "names_similarity",
+    "normalise_text",
+    "normalise_whitespace",
+    "party_names",
+    "party_similarity",
+    "proposer_matches",
+    "span_overlap",
+    "text_similarity",
+    "valid_span",
+]
+
 # Share of a quote that must agree with the source slice it points at to count as grounded.
 GROUNDED_THRESHOLD = 0.9
-
-_WHITESPACE = re.compile(r"\s+")
-
-
-def normalise_text(text: str) -> str:
-    """Return `text` folded for comparison.
-
-    Lower-cases, strips diacritics (so "Ḥasan" equals "Hasan"), turns punctuation and symbols
-    (curly quotes included) into spaces and collapses whitespace.
-    """
-    decomposed = unicodedata.normalize("NFKD", text)
-    kept: list[str] = []
-    for char in decomposed:
-        category = unicodedata.category(char)
-        if category == "Mn":
-            continue
-        kept.append(" " if category[0] in "PS" else char)
-    return _WHITESPACE.sub(" ", "".join(kept).casefold()).strip()
-
-
-def normalise_whitespace(text: str) -> str:
-    """Collapse runs of whitespace to one space and trim the ends."""
-    return _WHITESPACE.sub(" ", text).strip()
-
-
-def text_similarity(left: str, right: str) -> float:
-    """Similarity in [0, 1] of two clauses after `normalise_text`.
-
-    The larger of rapidfuzz's plain and token-sorted ratios, so that reordered wording
-    ("weapons handed over" / "handing over weapons") is not penalised.
-    """
-    a, b = normalise_text(left), normalise_text(right)
-    if not a and not b:
-        return 1.0
-    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b)) / 100.0
-
-
-def _strip_article(name: str) -> str:
-    """Drop a leading English definite article from a normalised name."""
-    return name[4:] if name.startswith("the ") else name
-
-
-def name_similarity(left: str, right: str) -> float:
-    """Similarity in [0, 1] of two party names after `normalise_text`.
-
-    1.0 when the names are equal once a leading "the " is dropped, else rapidfuzz's ratio.
-    """
-    a, b = normalise_text(left), normalise_text(right)
-    if not a or not b:
-        return 0.0
-    if _strip_article(a) == _strip_article(b):
-        return 1.0
-    return fuzz.ratio(a, b) / 100.0
 
 
 def _as_str(value: object) -> str:
     """Return `value` if it is a string, else the empty string."""
     return value if isinstance(value, str) else ""
-
-
-def party_names(party: Mapping[str, Any]) -> list[str]:
-    """Return a party's name followed by its aliases, skipping empty or non-string entries."""
-    aliases = party.get("aliases")
-    candidates = [party.get("name"), *(aliases if isinstance(aliases, list) else [])]
-    return [name for name in candidates if isinstance(name, str) and name.strip()]
-
-
-def names_similarity(left: Sequence[str], right: Sequence[str]) -> float:
-    """Best `name_similarity` over all pairs from `left` and `right`; 0.0 if either is empty."""
-    return max((name_similarity(a, b) for a in left for b in right), default=0.0)
-
-
-def party_similarity(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> float:
-    """Best name similarity over the names and aliases of two parties."""
-    return names_similarity(party_names(pred), party_names(gold))
 
 
 def valid_span(evidence: Mapping[str, Any], source: str) -> tuple[int, int] | None:

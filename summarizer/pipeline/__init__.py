@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from summarizer.errors import ConfigurationError
-from summarizer.evaluation.matching import PARTY_THRESHOLD, names_similarity
 from summarizer.pipeline.chunks import (
     CHUNK_CHARS,
     Chunk,
@@ -33,6 +32,7 @@ from summarizer.pipeline.steps import (
 from summarizer.pipeline.summary import compose_summary
 from summarizer.providers import CallStats, Provider
 from summarizer.schema import Agreement, Article, Condition, Party, PromptRef
+from summarizer.similarity import PARTY_THRESHOLD, names_similarity
 
 __all__ = [
     "PROMPT_IDS",

@@ -18,14 +18,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from summarizer.evaluation.matching import (
+from summarizer.schema import Agreement, Article, Condition, Evidence, Party
+from summarizer.segment import split_sentences
+from summarizer.similarity import (
     ITEM_THRESHOLD,
     PARTY_THRESHOLD,
     names_similarity,
     text_similarity,
 )
-from summarizer.schema import Agreement, Article, Condition, Evidence, Party
-from summarizer.segment import split_sentences
 
 #: Characters a chunk aims at: about 2,000 words, well inside the 8,192-token default
 #: context, and short enough that the 1.5B model still reads the whole chunk.
