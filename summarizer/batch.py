@@ -247,31 +247,49 @@ def read_text(document: Document, stdin: Callable[[], bytes]) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write a file so readers see the old content or the new, never half of it.
+    """Write a text file so readers see the old content or the new, never half of it.
+
+    Raises:
+        ConfigurationError: the folder cannot be created or written.
+    """
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+
+    write_atomic_with(path, write)
+
+
+def write_atomic_with(path: Path, write: Callable[[Path], object]) -> None:
+    """Let ``write`` fill a temporary file beside ``path``, then move it onto ``path``.
+
+    Readers see the old file or the new, never half of one; on any failure the temporary
+    file is removed.
 
     Raises:
         ConfigurationError: the folder cannot be created or written.
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
+        tmp = Path(name)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
+            write(tmp)
             # mkstemp makes the file private (0600); give it the mode a plain open() would.
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
             os.replace(tmp, path)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise
     except OSError as e:
         raise ConfigurationError(
             f"Cannot write {path}: {e.strerror or e}.",
-            hint="Check that the --out folder is writable and the disk has room.",
+            hint="Check that the folder is writable and the disk has room.",
         ) from e
 
 

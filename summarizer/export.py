@@ -10,14 +10,13 @@ left out; every file is written atomically.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from summarizer.batch import write_atomic_with
 from summarizer.errors import ConfigurationError, InputError
 from summarizer.schema import SCHEMA_VERSION, Category, SummaryResult
 
@@ -266,26 +265,18 @@ def write_corpus(corpus: Corpus, fmt: ExportFormat, out: Path) -> list[Path]:
             def write_book(tmp: Path) -> None:
                 import pandas as pd
 
-                try:
-                    with pd.ExcelWriter(tmp, engine="openpyxl") as book:
-                        for name, frame in frames.items():
-                            frame.to_excel(book, sheet_name=name, index=False)
-                except ImportError as e:
-                    raise ConfigurationError(
-                        "Excel export needs openpyxl.",
-                        hint='pip install "agreement-summarizer[export]"',
-                    ) from e
+                with pd.ExcelWriter(tmp, engine="openpyxl") as book:
+                    for name, frame in frames.items():
+                        frame.to_excel(book, sheet_name=name, index=False)
 
-            _atomic(target, write_book)
+            write_atomic_with(target, write_book)
             return [target]
         out.mkdir(parents=True, exist_ok=True)
         written = []
         for name, frame in frames.items():
             target = out / f"{name}.{fmt}"
-            if fmt == "csv":
-                _atomic(target, lambda tmp, f=frame: f.to_csv(tmp, index=False))
-            else:
-                _atomic(target, lambda tmp, f=frame: f.to_parquet(tmp, index=False))
+            method = frame.to_csv if fmt == "csv" else frame.to_parquet
+            write_atomic_with(target, partial(method, index=False))
             written.append(target)
         return written
     except ImportError as e:
@@ -298,18 +289,3 @@ def write_corpus(corpus: Corpus, fmt: ExportFormat, out: Path) -> list[Path]:
             f"Cannot write the tables to {out}: {e.strerror or e}.",
             hint="Check that the folder is writable and the disk has room.",
         ) from e
-
-
-def _atomic(target: Path, write: Any) -> None:
-    """Call ``write(tmp_path)`` and move the result onto ``target``; no partial file is left."""
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        shutil.move(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
