@@ -62,7 +62,7 @@ def _md_quotes(evidence: list[Evidence], indent: str) -> list[str]:
 
 
 def _md_header(result: SummaryResult, title: str) -> list[str]:
-    """Title, agreement fields and summary."""
+    """Title, the summary (it opens the record), then the agreement fields."""
     a = result.agreement
     fields = [
         ("Agreement", _md(a.name) if a.name else "(unnamed)"),
@@ -74,10 +74,10 @@ def _md_header(result: SummaryResult, title: str) -> list[str]:
     if a.agreement_type:
         fields.append(("Type", a.agreement_type.replace("_", "/")))
     lines = [f"# {_md(title)}", ""]
+    if a.summary:
+        lines += [_md(a.summary), ""]
     # Two trailing spaces force a line break in Markdown.
     lines += [f"**{label}:** {value}  " for label, value in fields]
-    if a.summary:
-        lines += ["", _md(a.summary)]
     return lines
 
 
@@ -166,13 +166,13 @@ def to_table(result: SummaryResult, *, title: str) -> RenderableType:
     a = result.agreement
     header = Text()
     header.append(f"{_one_line(title)}\n", style="bold underline")
+    if a.summary:
+        header.append(f"{_one_line(a.summary)}\n")
     header.append(f"{_one_line(a.name or '(unnamed agreement)')}", style="bold")
     header.append(
         f" · {a.date or 'date unknown'} · {_one_line(a.location or 'place unknown')}"
         f" · status {a.status} · stage {a.stage or 'none'}"
     )
-    if a.summary:
-        header.append(f"\n{_one_line(a.summary)}")
     parts: list[RenderableType] = [header]
     if _is_empty(result):
         parts.append(Text("No agreement found in this report.", style="dim"))
