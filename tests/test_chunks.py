@@ -56,3 +56,36 @@ def test_chunks_cover_the_text_fit_and_end_at_sentence_ends(
 
 def test_a_text_that_fits_is_one_chunk() -> None:
     assert [(c.start, c.end) for c in plan_chunks("A short report.", max_chars=100)] == [(0, 15)]
+
+
+def test_the_agreement_block_comes_from_where_the_terms_are() -> None:
+    from summarizer.pipeline.chunks import ChunkFindings, combine_agreement
+    from summarizer.schema import Agreement, Article
+
+    def terms(n: int) -> list[Article]:
+        return [Article(text=f"term {i}", categories=["other"], evidence=[]) for i in range(n)]
+
+    background = ChunkFindings(
+        Agreement(name="Old Accord", date="1996-11-30", status="collapsed", stage="ceasefire"),
+        [],
+        terms(1),
+        [],
+    )
+    middle = ChunkFindings(Agreement(status="unclear"), [], [], [])
+    signed = ChunkFindings(
+        Agreement(name="New Accord", date="1999-07-07", status="signed", stage="comprehensive"),
+        [],
+        terms(6),
+        [],
+    )
+    combined = combine_agreement([background, middle, signed])
+    assert (combined.name, combined.date, combined.status, combined.stage) == (
+        "New Accord",
+        "1999-07-07",
+        "signed",
+        "comprehensive",
+    )
+    # A field only the background gives is still taken.
+    signed.agreement.location = None
+    background.agreement.location = "Abidjan"
+    assert combine_agreement([background, middle, signed]).location == "Abidjan"

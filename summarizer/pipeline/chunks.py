@@ -5,9 +5,9 @@ A chunk ends at a paragraph break where one falls in its last part, else at a se
 never inside a sentence, so no quote is cut; consecutive chunks overlap by a few sentences so
 a term stated across a chunk edge is whole in one of them. Combining: one party across chunks
 (a name or alias in common), one term or condition per span (overlapping evidence or the
-same text), evidence unioned. The agreement's name, date and place are taken from the first
-chunk that grounds one; status, stage and type are the choice of the most chunks that found
-agreement items (ties: the later chunk, which reports the later news).
+same text), evidence unioned. The agreement block is decided where the agreement's terms are:
+each field from the chunk with the most terms that gives one, status, stage and type by the
+terms behind each value (``combine_agreement``).
 """
 
 from __future__ import annotations
@@ -191,20 +191,31 @@ def combine_items(chunks: Sequence[Sequence[Article | Condition]]) -> list[Artic
 
 
 def combine_agreement(chunks: Sequence[ChunkFindings]) -> Agreement:
-    """The agreement block decided once, from the chunks that speak of the agreement."""
-    speaking = [c for c in chunks if c.articles or c.conditions or c.parties] or list(chunks)
+    """The agreement block decided once, from the chunks that state the agreement's terms.
+
+    A long report tells of other agreements too (an older one that collapsed, a rival plan),
+    usually in its background; the agreement it is about is where its terms are. So each
+    field is taken from the chunk with the most terms that gives one (ties: the earlier
+    chunk), and status, stage and type are the values with the most terms behind them.
+    Chunks without terms decide only what no chunk with terms gives.
+    """
+    weight = [len(c.articles) for c in chunks]
+    order = sorted(range(len(chunks)), key=lambda i: (-weight[i], i))
 
     def first(field: str) -> str | None:
-        return next((v for c in speaking if (v := getattr(c.agreement, field))), None)
+        return next((v for i in order if (v := getattr(chunks[i].agreement, field))), None)
 
     def most(field: str) -> str | None:
-        given: list[str | None] = [getattr(c.agreement, field) for c in speaking]
-        values = [v for v in given if v not in (None, "unclear")]
-        if not values:
-            return given[-1]
-        counts = Counter(values)
-        top = max(counts.values())
-        return next(v for v in reversed(values) if counts[v] == top)
+        votes: Counter[str] = Counter()
+        for i in order:
+            value = getattr(chunks[i].agreement, field)
+            if value not in (None, "unclear"):
+                votes[value] += weight[i] + 1  # +1: a chunk without terms still has a say
+        if not votes:
+            given: str | None = getattr(chunks[order[0]].agreement, field)
+            return given
+        top = max(votes.values())
+        return next(v for v, n in votes.items() if n == top)
 
     return Agreement(
         name=first("name"),
