@@ -1,8 +1,9 @@
 """Long documents: split into chunks the model's context holds, run the pipeline on each, and
 combine the chunks' findings into one record with every offset in the whole document.
 
-A chunk ends at a paragraph break where one falls in its last part, else at a sentence end,
-never inside a sentence, so no quote is cut; consecutive chunks overlap by a few sentences so
+A chunk ends at a paragraph break where one falls in its last quarter, else at a sentence end
+(only a sentence longer than a whole chunk is cut, at a space, and goes on in the next chunk),
+so no quote is cut; consecutive chunks overlap by a few sentences so
 a term stated across a chunk edge is whole in one of them. Combining: one party across chunks
 (a name or alias in common), one term or condition per span (overlapping evidence or the
 same text), evidence unioned. The agreement block is decided where the agreement's terms are:
