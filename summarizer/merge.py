@@ -77,7 +77,7 @@ def _same_agreement(a: SummaryResult, b: SummaryResult) -> bool:
     if a_date and b_date and a_date[:4] != b_date[:4]:
         return False  # the same actors, another year: another agreement
     a_name, b_name = a.agreement.name, b.agreement.name
-    # Only a proper name ("the Ganaro Peace Agreement") names one agreement; "ceasefire
+    # Only a proper name ("the Harbour Accord") names one agreement; "ceasefire
     # agreement" could be any.
     if (
         a_name
@@ -136,12 +136,12 @@ def _equal(a: str, b: str) -> bool:
 
 
 def _same_name(a: str, b: str) -> bool:
-    """Two spellings of one name or place ("Jos" and "JOS, Plateau State") agree."""
+    """Two spellings of one name or place ("Port Vell" and "PORT VELL") agree."""
     return name_similarity(a, b) >= PARTY_THRESHOLD
 
 
 def _same_date(a: str, b: str) -> bool:
-    """Dates agree when one is a prefix of the other (2021-03 and 2021-03-13)."""
+    """Dates agree when one is a prefix of the other (2020-05 and 2020-05-04)."""
     return a.startswith(b) or b.startswith(a)
 
 

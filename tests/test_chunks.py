@@ -66,14 +66,14 @@ def test_the_agreement_block_comes_from_where_the_terms_are() -> None:
         return [Article(text=f"term {i}", categories=["other"], evidence=[]) for i in range(n)]
 
     background = ChunkFindings(
-        Agreement(name="Old Accord", date="1996-11-30", status="collapsed", stage="ceasefire"),
+        Agreement(name="Old Accord", date="2004-02-10", status="collapsed", stage="ceasefire"),
         [],
         terms(1),
         [],
     )
     middle = ChunkFindings(Agreement(status="unclear"), [], [], [])
     signed = ChunkFindings(
-        Agreement(name="New Accord", date="1999-07-07", status="signed", stage="comprehensive"),
+        Agreement(name="New Accord", date="2011-09-01", status="signed", stage="comprehensive"),
         [],
         terms(6),
         [],
@@ -81,11 +81,11 @@ def test_the_agreement_block_comes_from_where_the_terms_are() -> None:
     combined = combine_agreement([background, middle, signed])
     assert (combined.name, combined.date, combined.status, combined.stage) == (
         "New Accord",
-        "1999-07-07",
+        "2011-09-01",
         "signed",
         "comprehensive",
     )
     # A field only the background gives is still taken.
     signed.agreement.location = None
-    background.agreement.location = "Abidjan"
-    assert combine_agreement([background, middle, signed]).location == "Abidjan"
+    background.agreement.location = "Harbour Town"
+    assert combine_agreement([background, middle, signed]).location == "Harbour Town"

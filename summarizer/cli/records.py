@@ -119,9 +119,7 @@ def _merged_json(inputs: list[MergeInput]) -> tuple[str, list[MergeInput]]:
     return outcome.merged.model_dump_json(indent=2) + "\n", outcome.left_out
 
 
-@app.command(
-    epilog="Example: summarizer merge wire.json local.json@2021-03-16 ngo.json -o merged.json"
-)
+@app.command(epilog="Example: summarizer merge a.json b.json@2020-05-06 c.json -o merged.json")
 def merge(
     records: Annotated[
         list[str],
