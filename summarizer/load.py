@@ -1,4 +1,5 @@
-"""Documents in: read bytes or files, decode, and refuse what cannot be processed."""
+"""Documents in: read bytes or files, decode, and refuse what cannot be processed; and the
+records this tool wrote earlier, read back for review and merging."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import hashlib
 from pathlib import Path
 
 from summarizer.errors import InputError
+from summarizer.schema import SCHEMA_VERSION, SummaryResult
 
 #: A news report is a few thousand characters; anything past this is not one document.
 MAX_DOCUMENT_BYTES = 2_000_000
@@ -88,3 +90,25 @@ def read_document(path: Path) -> str:
 def sha256_text(text: str) -> str:
     """Return the sha256 of a text encoded as UTF-8."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_record(path: Path) -> SummaryResult:
+    """Read a record file this tool wrote (``summarize --out`` or ``--format json``).
+
+    Raises:
+        InputError: the file cannot be read, is not a record, or is of another schema version.
+    """
+    try:
+        record = SummaryResult.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        raise InputError(
+            f"{path}: not a record of this tool ({' '.join(str(e).split())[:200]}).",
+            hint="Give a .json file written by summarizer summarize.",
+        ) from e
+    if record.provenance.schema_version != SCHEMA_VERSION:
+        raise InputError(
+            f"{path}: schema version {record.provenance.schema_version}, this tool reads "
+            f"{SCHEMA_VERSION}.",
+            hint="Summarize the report again with this version.",
+        )
+    return record

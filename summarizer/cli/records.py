@@ -11,7 +11,6 @@ import typer
 
 from summarizer import (
     InputError,
-    SummaryResult,
     __version__,
 )
 from summarizer.batch import (
@@ -25,12 +24,11 @@ from summarizer.cli.common import (
     format_error,
     handled,
 )
-from summarizer.load import read_document
+from summarizer.load import read_document, read_record
 from summarizer.merge import Input as MergeInput
 from summarizer.merge import merge_records
 from summarizer.review import import_gold, review_page
 from summarizer.review.gold import word_count_note
-from summarizer.schema import SCHEMA_VERSION
 
 
 @app.command(
@@ -76,13 +74,7 @@ def review(
             return
         if record is None:
             raise typer.BadParameter("give a RECORD.json, or --import FILE --into FOLDER.")
-        try:
-            result = SummaryResult.model_validate_json(record.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as e:
-            raise InputError(
-                f"{record}: not a record of this tool ({' '.join(str(e).split())[:200]}).",
-                hint="Give a .json file written by summarizer summarize.",
-            ) from e
+        result = read_record(record)
         text = read_document(document) if document is not None else None
         target = output or record.with_suffix(".html")
         write_atomic(target, review_page(result, text, title=(document or record).name))
@@ -99,18 +91,7 @@ def _merge_input(arg: str) -> MergeInput:
         arg.partition("@") if re.search(r"@\d{4}-\d\d(-\d\d)?$", arg) else (arg, "", "")
     )
     path = Path(path_text)
-    try:
-        record = SummaryResult.model_validate_json(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as e:
-        raise InputError(
-            f"{path}: not a record of this tool ({' '.join(str(e).split())[:160]})."
-        ) from e
-    if record.provenance.schema_version != SCHEMA_VERSION:
-        raise InputError(
-            f"{path}: schema version {record.provenance.schema_version}, this tool reads "
-            f"{SCHEMA_VERSION}."
-        )
-    return MergeInput(record, record_file=path.name, report_date=day or None)
+    return MergeInput(read_record(path), record_file=path.name, report_date=day or None)
 
 
 def _merged_json(inputs: list[MergeInput]) -> tuple[str, list[MergeInput]]:
