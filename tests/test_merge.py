@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,13 @@ def test_a_generic_name_or_another_year_does_not_make_one_agreement() -> None:
     c = load("kabwelu-2020")
     c.agreement.date = "2023-01-01"
     assert len(merge_records([Input(load("kabwelu-2020")), Input(c)]).left_out) == 1
+
+
+def test_a_path_with_an_at_sign_keeps_its_trailing_date(tmp_path: Path) -> None:
+    folder = tmp_path / "team@home"
+    folder.mkdir()
+    shutil.copy(RECORDS / "kabwelu-2020.json", folder / "r.json")
+    out = tmp_path / "m.json"
+    result = runner.invoke(app, ["merge", f"{folder / 'r.json'}@2020-08-05", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert MergedRecord.model_validate_json(out.read_text()).sources[0].report_date == "2020-08-05"

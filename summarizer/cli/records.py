@@ -87,9 +87,9 @@ def _merge_input(arg: str) -> MergeInput:
     Raises:
         InputError: the file is not a record of this schema version, or the date is not ISO.
     """
-    path_text, _, day = (
-        arg.partition("@") if re.search(r"@\d{4}-\d\d(-\d\d)?$", arg) else (arg, "", "")
-    )
+    # Only a trailing "@date" is a date: a path may hold "@" of its own.
+    dated = re.search(r"@(\d{4}-\d\d(?:-\d\d)?)$", arg)
+    path_text, day = (arg[: dated.start()], dated.group(1)) if dated else (arg, "")
     path = Path(path_text)
     return MergeInput(read_record(path), record_file=path.name, report_date=day or None)
 
