@@ -35,7 +35,9 @@ from summarizer.similarity import (
     PARTY_THRESHOLD,
     name_similarity,
     names_similarity,
+    party_named,
     text_similarity,
+    with_names,
 )
 
 T = TypeVar("T")
@@ -176,11 +178,7 @@ def _party(
 ) -> tuple[MergedParty, list[tuple[ConflictField, MergedField]]]:
     names = Counter(p.name for _, p in cluster)
     name = max(names, key=lambda n: (names[n], -[p.name for _, p in cluster].index(n)))
-    aliases: list[str] = []
-    for _, p in cluster:
-        for alias in _names(p):
-            if alias != name and alias.casefold() not in {a.casefold() for a in aliases}:
-                aliases.append(alias)
+    aliases = with_names([], [n for _, p in cluster for n in _names(p)], name)
     fields: dict[ConflictField, MergedField] = {
         "role": _field([(s, p.role) for s, p in cluster]),
         "actor_type": _field([(s, p.actor_type) for s, p in cluster]),
@@ -288,12 +286,8 @@ def merge_records(inputs: Sequence[Input], *, tool_version: str = "") -> MergeOu
 
     def canonical(name: str | None) -> str | None:
         """A proposer's canonical party name, so two spellings are not a conflict."""
-        if name is None:
-            return None
-        for party in parties:
-            if names_similarity([name], [party.name, *party.aliases]) >= PARTY_THRESHOLD:
-                return party.name
-        return name
+        found = party_named(name, parties) if name is not None else None
+        return found.name if found is not None else name
 
     articles = [
         _article(c)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from rapidfuzz import fuzz
 
@@ -95,3 +95,34 @@ def names_similarity(left: Sequence[str], right: Sequence[str]) -> float:
 def party_similarity(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> float:
     """Best name similarity over the names and aliases of two parties."""
     return names_similarity(party_names(pred), party_names(gold))
+
+
+class Named(Protocol):
+    """Anything with a name and aliases: a party of a record or of a merged record."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def aliases(self) -> list[str]: ...
+
+
+N = TypeVar("N", bound=Named)
+
+
+def party_named(name: str, parties: Sequence[N]) -> N | None:
+    """The first party that ``name`` names (its name or an alias, by ``names_similarity``)."""
+    for party in parties:
+        if names_similarity([name], [party.name, *party.aliases]) >= PARTY_THRESHOLD:
+            return party
+    return None
+
+
+def with_names(aliases: Sequence[str], names: Sequence[str], name: str) -> list[str]:
+    """``aliases`` plus each of ``names`` that is not ``name`` and not yet among them (case
+    folded): the aliases of one actor gathered from several records or chunks."""
+    gathered = list(aliases)
+    for other in names:
+        if other != name and other.casefold() not in {a.casefold() for a in gathered}:
+            gathered.append(other)
+    return gathered

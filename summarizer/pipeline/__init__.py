@@ -32,7 +32,7 @@ from summarizer.pipeline.steps import (
 from summarizer.pipeline.summary import compose_summary
 from summarizer.providers import CallStats, Provider
 from summarizer.schema import Agreement, Article, Condition, Party, PromptRef
-from summarizer.similarity import PARTY_THRESHOLD, names_similarity
+from summarizer.similarity import party_named
 
 __all__ = [
     "PROMPT_IDS",
@@ -138,10 +138,5 @@ def _with_party_name(condition: Condition, parties: list[Party]) -> Condition:
     """A condition whose proposer is named as the combined party is (a party or null)."""
     if condition.proposed_by is None:
         return condition
-    for party in parties:
-        if (
-            names_similarity([condition.proposed_by], [party.name, *party.aliases])
-            >= PARTY_THRESHOLD
-        ):
-            return condition.model_copy(update={"proposed_by": party.name})
-    return condition.model_copy(update={"proposed_by": None})
+    party = party_named(condition.proposed_by, parties)
+    return condition.model_copy(update={"proposed_by": party.name if party else None})

@@ -26,6 +26,7 @@ from summarizer.similarity import (
     PARTY_THRESHOLD,
     names_similarity,
     text_similarity,
+    with_names,
 )
 
 #: Characters a chunk aims at: about 2,000 words, well inside the 8,192-token default
@@ -148,13 +149,9 @@ def combine_parties(chunks: Sequence[ChunkFindings]) -> list[Party]:
                 combined.append(party)
                 continue
             old = combined[match]
-            aliases = [*old.aliases]
-            for name in names:
-                if name != old.name and name.casefold() not in {a.casefold() for a in aliases}:
-                    aliases.append(name)
             combined[match] = old.model_copy(
                 update={
-                    "aliases": aliases,
+                    "aliases": with_names(old.aliases, names, old.name),
                     "role": old.role if old.role != "other" else party.role,
                     "stance": party.stance if party.stance != "unclear" else old.stance,
                     "evidence": _union(old.evidence, party.evidence),
