@@ -19,7 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from summarizer import Settings, Summarizer
-from summarizer.load import read_document
+from summarizer.io.load import read_document
 from summarizer.providers.embedded import runtime_features
 
 ROOT = Path(__file__).resolve().parent.parent

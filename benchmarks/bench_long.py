@@ -41,7 +41,7 @@ def cut(source: str, words: int) -> str:
 def one(path: Path, context: int) -> dict[str, object]:
     """Summarize one file in this process; what it cost."""
     from summarizer import Settings, Summarizer
-    from summarizer.pipeline import chunks_of
+    from summarizer.extract.run import chunks_of
 
     text = path.read_text(encoding="utf-8")
     started = time.perf_counter()

@@ -2,8 +2,8 @@
 
     python evals/check_gold.py GOLD.json [GOLD.json ...] --documents DIR
 
-The checks live in ``summarizer.review.gold`` (the review page's import runs them too): valid
-against gold.schema.json; every quote is a substring of its document; every ``proposed_by`` is
+The checks live in ``summarizer.outputs.review.gold`` (the review page's import runs them
+too): valid against gold.schema.json; every quote is a substring of its document; every ``proposed_by`` is
 null or a party's name; every alias occurs in the document; the document is 350-3,000
 words; no ``must_not_appear`` entry is as similar to a real gold item as the scorer's
 thresholds. Prints one line per problem and exits 1 if there is any.
@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from summarizer.review.gold import gold_problems, word_count_note
+from summarizer.outputs.review.gold import gold_problems, word_count_note
 
 
 def problems(gold: dict, text: str) -> list[str]:

@@ -20,7 +20,7 @@ from summarizer.errors import (
     RunCancelledError,
     SummarizerError,
 )
-from summarizer.schema import (
+from summarizer.record.schema import (
     Agreement,
     Article,
     Condition,

@@ -7,10 +7,10 @@ from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
 
 from summarizer.config import Settings, resolve_settings
-from summarizer.load import check_text, sha256_text
-from summarizer.pipeline import chunks_of, extract
+from summarizer.extract.run import chunks_of, extract
+from summarizer.io.load import check_text, sha256_text
 from summarizer.providers import Provider, open_provider
-from summarizer.schema import SCHEMA_VERSION, Provenance, SummaryResult, Usage
+from summarizer.record.schema import SCHEMA_VERSION, Provenance, SummaryResult, Usage
 
 
 def tool_version() -> str:

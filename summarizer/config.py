@@ -48,7 +48,7 @@ class Settings:
     document_timeout: float | None = 1800.0
     threads: int | None = None
     context_tokens: int = 8192
-    #: Switchable pipeline steps to skip, by name (``summarizer.pipeline.SWITCHABLE``): for
+    #: Switchable pipeline steps to skip, by name (``summarizer.extract.run.SWITCHABLE``): for
     #: ablation, never needed for normal use.
     disabled_steps: frozenset[str] = frozenset()
     #: Why this provider was chosen; filled in by ``resolve_settings``.

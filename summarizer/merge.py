@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from summarizer.merged_schema import (
+from summarizer.record.merged import (
     Conflict,
     ConflictField,
     MergedAgreement,
@@ -29,8 +29,8 @@ from summarizer.merged_schema import (
     SourcedValue,
     StanceAt,
 )
-from summarizer.schema import Article, Condition, Evidence, Party, SummaryResult
-from summarizer.similarity import (
+from summarizer.record.schema import Article, Condition, Evidence, Party, SummaryResult
+from summarizer.text.similarity import (
     ITEM_THRESHOLD,
     PARTY_THRESHOLD,
     name_similarity,

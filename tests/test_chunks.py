@@ -8,8 +8,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.pipeline.chunks import plan_chunks
-from summarizer.segment import split_sentences
+from summarizer.extract.chunks import plan_chunks
+from summarizer.text.segment import split_sentences
 
 SENTENCE = st.sampled_from(
     [
@@ -59,8 +59,8 @@ def test_a_text_that_fits_is_one_chunk() -> None:
 
 
 def test_the_agreement_block_comes_from_where_the_terms_are() -> None:
-    from summarizer.pipeline.chunks import ChunkFindings, combine_agreement
-    from summarizer.schema import Agreement, Article
+    from summarizer.extract.chunks import ChunkFindings, combine_agreement
+    from summarizer.record.schema import Agreement, Article
 
     def terms(n: int) -> list[Article]:
         return [Article(text=f"term {i}", categories=["other"], evidence=[]) for i in range(n)]

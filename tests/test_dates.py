@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.dates import supported_date
+from summarizer.extract.rules.dates import supported_date
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from summarizer.demands import demand_sentences
-from summarizer.segment import split_sentences
+from summarizer.extract.rules.demands import demand_sentences
+from summarizer.text.segment import split_sentences
 
 TEXT = (
     "The council had asked the militia to leave the market. "

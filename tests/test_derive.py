@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 import pytest
 
-from summarizer.derive import (
+from summarizer.extract.rules.derive import (
     article_number,
     categories_for,
     demand_clause,
@@ -13,7 +13,7 @@ from summarizer.derive import (
     reads_as_demand,
     split_across_sentences,
 )
-from summarizer.segment import split_sentences
+from summarizer.text.segment import split_sentences
 
 
 def test_article_numbers_come_from_the_text():
@@ -168,8 +168,8 @@ def test_a_single_numbered_mention_is_not_a_list_of_terms():
 
 
 def test_items_of_a_list_under_a_lead_in_announcing_terms_are_taken():
-    from summarizer.derive import listed_terms
-    from summarizer.segment import split_sentences
+    from summarizer.extract.rules.derive import listed_terms
+    from summarizer.text.segment import split_sentences
 
     text = (
         "The two sides signed the memorandum. Under its terms:\n\n"
@@ -187,7 +187,7 @@ def test_items_of_a_list_under_a_lead_in_announcing_terms_are_taken():
 
 
 def test_a_report_in_another_script_is_never_called_empty_unread():
-    from summarizer.derive import speaks_of_an_agreement
+    from summarizer.extract.rules.derive import speaks_of_an_agreement
 
     assert speaks_of_an_agreement("Стороны подписали соглашение о прекращении огня.")  # noqa: RUF001
     assert speaks_of_an_agreement("وقع الطرفان اتفاق وقف إطلاق النار في المدينة")

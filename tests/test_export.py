@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from summarizer import SummaryResult
 from summarizer.cli import app
-from summarizer.export import CATEGORIES, TABLES
+from summarizer.outputs.export import CATEGORIES, TABLES
 
 RECORDS = Path(__file__).resolve().parent / "data" / "records" / "dev"
 runner = CliRunner()

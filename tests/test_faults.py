@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from summarizer import SummaryResult
 from summarizer.cli import app
-from summarizer.load import sha256_text
+from summarizer.io.load import sha256_text
 
 runner = CliRunner()
 SEED_TEXT = SEED.read_text(encoding="utf-8")

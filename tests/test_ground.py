@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from summarizer.ground import SourceIndex, align_quote
+from summarizer.text.align import SourceIndex, align_quote
 
 SOURCE = (
     "Meanwhile, Zoubi rejected the Russian oral offer saying: \u201cDeath with honor or life "

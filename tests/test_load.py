@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.errors import InputError
-from summarizer.load import MAX_DOCUMENT_BYTES, check_text, decode_document, read_document
+from summarizer.io.load import MAX_DOCUMENT_BYTES, check_text, decode_document, read_document
 
 
 def test_utf8_with_bom_and_crlf_is_normalised():
@@ -47,7 +47,7 @@ def test_missing_file_and_directory(tmp_path: Path):
 
 
 def test_utf16_with_a_byte_order_mark_is_read_as_text():
-    from summarizer.load import decode_document
+    from summarizer.io.load import decode_document
 
     text = "Les deux parties ont signé l'accord à Goma."
     for encoding in ("utf-16", "utf-16-le", "utf-16-be"):
@@ -57,7 +57,7 @@ def test_utf16_with_a_byte_order_mark_is_read_as_text():
 
 def test_nul_bytes_without_a_byte_order_mark_are_still_binary():
     from summarizer.errors import InputError
-    from summarizer.load import decode_document
+    from summarizer.io.load import decode_document
 
     with pytest.raises(InputError, match="binary"):
         decode_document(b"abc\x00def")

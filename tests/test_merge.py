@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from summarizer import SummaryResult
 from summarizer.cli import app
 from summarizer.merge import Input, merge_records
-from summarizer.merged_schema import MergedRecord, merged_json_schema
+from summarizer.record.merged import MergedRecord, merged_json_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS = Path(__file__).resolve().parent / "data" / "records" / "dev"
@@ -143,7 +143,7 @@ def test_summarize_merge_prints_one_merged_record(
 def test_the_committed_merged_schema_is_the_models() -> None:
     committed = json.loads((ROOT / "schemas" / "merged.v1.json").read_text(encoding="utf-8"))
     assert committed == merged_json_schema(), (
-        "schemas/merged.v1.json drifted: run python -m summarizer.merged_schema > "
+        "schemas/merged.v1.json drifted: run python -m summarizer.record.merged > "
         "schemas/merged.v1.json"
     )
 

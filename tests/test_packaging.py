@@ -62,7 +62,7 @@ def test_installed_wheel_loads_prompts_and_schemas_outside_the_checkout(
         text=True,
     )
     code = (
-        "import json, summarizer, summarizer.prompt as p\n"
+        "import json, summarizer, summarizer.extract.model.prompt as p\n"
         f"assert summarizer.__file__.startswith({str(site)!r}), summarizer.__file__\n"
         "assert p.load_prompt('articles').render(document='x')[1]['content']\n"
         "schema = json.loads((p.schemas_dir() / 'agreement.v1.json').read_text())\n"

@@ -312,8 +312,8 @@ def test_dissent_sweep_adds_a_refusing_actor_only_when_the_sentence_names_it():
 
 
 def test_an_alias_must_stand_in_the_text_as_whole_words():
-    from summarizer.actors import merge_actors
-    from summarizer.drafts import ActorDraft
+    from summarizer.extract.model.responses import ActorDraft
+    from summarizer.extract.rules.actors import merge_actors
 
     draft = ActorDraft(name="Amman", aliases=["USA", "Jordan"], role="other", actor_type="state")
     (merged,) = merge_actors([draft], "He accused Amman and Jordan of delays.")
@@ -388,7 +388,7 @@ def test_demand_sweep_keeps_found_and_reworded_demands_and_ignores_invented_ones
 
 
 def _party(name: str, stance: str, aliases: list[str] | None = None):
-    from summarizer.schema import Evidence, Party
+    from summarizer.record.schema import Evidence, Party
 
     ev = Evidence(quote="x", start=0, end=1, alignment="exact")
     return Party(
@@ -402,7 +402,7 @@ def _party(name: str, stance: str, aliases: list[str] | None = None):
 
 
 def test_a_spokesperson_with_the_same_stance_is_folded_into_the_group():
-    from summarizer.actors import fold_spokespeople
+    from summarizer.extract.rules.actors import fold_spokespeople
 
     text = (
         "Leaders of the Tama-Kuri farmers signed the deal. Sultan Yusuf Dahab of the Tama-Kuri "
@@ -488,8 +488,8 @@ def test_an_actor_that_accepts_only_on_a_condition_is_conditional_one_that_walks
 
 
 def test_places_listed_as_actors_are_left_out():
-    from summarizer.actors import drop_places
-    from summarizer.drafts import ActorDraft
+    from summarizer.extract.model.responses import ActorDraft
+    from summarizer.extract.rules.actors import drop_places
 
     text = (
         "PUERTO CANDELARIA, Honduras — Two gangs signed a truce in the city of Puerto Candelaria."
@@ -505,8 +505,8 @@ def test_places_listed_as_actors_are_left_out():
 def test_folding_a_chain_of_spokespeople_never_fails():
     # B speaks for C and A speaks for B: after A folds into B, B (now with A's names) still
     # folds into C, and nothing is removed twice.
-    from summarizer.actors import fold_spokespeople
-    from summarizer.schema import Party
+    from summarizer.extract.rules.actors import fold_spokespeople
+    from summarizer.record.schema import Party
 
     text = "Ali of the Brigade said so. The Brigade of the Coalition signed. The Coalition agreed."
     ev = {"quote": "Ali", "start": 0, "end": 3, "alignment": "exact"}

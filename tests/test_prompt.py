@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from summarizer.errors import ConfigurationError
-from summarizer.prompt import PromptTemplate, load_prompt
+from summarizer.extract.model.prompt import PromptTemplate, load_prompt
 
 
 def test_templates_render_to_system_and_user_messages():

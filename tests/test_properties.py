@@ -19,10 +19,9 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from summarizer import InputError, Summarizer
-from summarizer.ground import align_quote
-from summarizer.load import decode_document
-from summarizer.render import to_markdown, to_table
-from summarizer.schema import (
+from summarizer.io.load import decode_document
+from summarizer.outputs.render import to_markdown, to_table
+from summarizer.record.schema import (
     Agreement,
     Article,
     Condition,
@@ -32,6 +31,7 @@ from summarizer.schema import (
     SummaryResult,
     Usage,
 )
+from summarizer.text.align import align_quote
 
 #: Pieces that real reports and hostile ones contain, mixed into arbitrary text.
 TRICKY = st.sampled_from(

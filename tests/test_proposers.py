@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from summarizer.proposers import proposer_of
-from summarizer.schema import Evidence, Party
-from summarizer.segment import split_sentences
+from summarizer.extract.rules.proposers import proposer_of
+from summarizer.record.schema import Evidence, Party
+from summarizer.text.segment import split_sentences
 
 TEXT = (
     "The Salween Hills Democratic Army signed the deal with the government. "

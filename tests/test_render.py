@@ -7,8 +7,8 @@ import re
 
 from rich.console import Console
 
-from summarizer.render import to_json, to_markdown, to_table
-from summarizer.schema import (
+from summarizer.outputs.render import to_json, to_markdown, to_table
+from summarizer.record.schema import (
     Agreement,
     Article,
     Condition,
@@ -134,7 +134,7 @@ def test_table_colours_each_stance_and_keeps_brackets_literal() -> None:
 
 
 def test_markdown_escapes_document_text_so_a_report_adds_no_markup():
-    from summarizer.render import to_markdown
+    from summarizer.outputs.render import to_markdown
 
     hostile = "<script>x</script> | pipe | \n# heading [x](javascript:alert(1)) **bold**"
     result = _hostile_result(hostile)
@@ -148,7 +148,7 @@ def test_markdown_escapes_document_text_so_a_report_adds_no_markup():
 def test_terminal_output_drops_control_characters():
     from rich.console import Console
 
-    from summarizer.render import to_table
+    from summarizer.outputs.render import to_table
 
     result = _hostile_result("clear \x1b[2J\x1b]0;owned\x07 screen")
     console = Console(record=True, width=120, color_system=None)
@@ -159,7 +159,7 @@ def test_terminal_output_drops_control_characters():
 
 
 def _hostile_result(text: str):
-    from summarizer.schema import SummaryResult
+    from summarizer.record.schema import SummaryResult
 
     quote = {"quote": text, "start": 0, "end": len(text), "alignment": "exact"}
     return SummaryResult.model_validate(

@@ -22,8 +22,8 @@ from typer.testing import CliRunner
 
 from summarizer import SummaryResult
 from summarizer.cli import app
-from summarizer.load import sha256_text
-from summarizer.review.gold import gold_problems
+from summarizer.io.load import sha256_text
+from summarizer.outputs.review.gold import gold_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS = Path(__file__).resolve().parent / "data" / "records" / "dev"

@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 import summarizer
-from summarizer.schema import Agreement, SummaryResult, record_json_schema
+from summarizer.record.schema import Agreement, SummaryResult, record_json_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_committed_schema_matches_the_models():
     committed = json.loads((ROOT / "schemas" / "agreement.v1.json").read_text(encoding="utf-8"))
     assert committed == record_json_schema(), (
-        "schemas/agreement.v1.json drifted: run python -m summarizer.schema > "
+        "schemas/agreement.v1.json drifted: run python -m summarizer.record.schema > "
         "schemas/agreement.v1.json"
     )
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from summarizer.segment import mentions, sentences_naming, split_sentences
+from summarizer.text.segment import mentions, sentences_naming, split_sentences
 
 TEXT = (
     "Gen. Ivanov met the delegation in Busra. Zoubi rejected the offer, saying: \u201cNo.\u201d "

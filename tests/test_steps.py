@@ -7,7 +7,7 @@ from fakes import SEED_CONDITIONS, FakeChatServer, fake_provider
 
 from summarizer import ConfigurationError, Summarizer
 from summarizer.config import Settings
-from summarizer.pipeline import STEPS, SWITCHABLE
+from summarizer.extract.run import STEPS, SWITCHABLE
 
 NUMBERED = (
     "The two sides signed the accord in the town on 3 May 2021. Article 1 declares a "

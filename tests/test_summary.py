@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from summarizer.pipeline.summary import compose_summary
-from summarizer.schema import Agreement, Article, Condition, Evidence, Party
+from summarizer.extract.summary import compose_summary
+from summarizer.record.schema import Agreement, Article, Condition, Evidence, Party
 
 DOC = (
     "The Harbour Truce was signed in Port Vell on 4 May 2021. Under the deal both sides "

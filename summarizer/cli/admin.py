@@ -23,11 +23,11 @@ from summarizer.cli.common import (
     handled,
     models_app,
 )
+from summarizer.cli.progress import duration
 from summarizer.config import default_cache_dir, resolve_settings
-from summarizer.progress import duration
 from summarizer.providers.secrets import redact_url
 from summarizer.providers.weights import DEFAULT_WEIGHTS, is_verified, model_file, verify
-from summarizer.schema import record_json_schema
+from summarizer.record.schema import record_json_schema
 
 
 @app.command(epilog="Example: summarizer schema > agreement.v1.json")
@@ -148,7 +148,7 @@ def eval_command(
     """
     from summarizer.evaluation.ablation import ablation_markdown, run_ablation
     from summarizer.evaluation.runner import EvalOptions, run_eval
-    from summarizer.pipeline import SWITCHABLE
+    from summarizer.extract.run import SWITCHABLE
 
     settings = Settings(
         provider=provider.value if provider else None,
@@ -177,7 +177,7 @@ def eval_command(
             table = run_ablation(options, outcome, steps=tuple(ablate_step or SWITCHABLE), log=err)
         typer.echo(ablation_markdown(table))
         if out is not None:
-            from summarizer.batch import write_atomic
+            from summarizer.cli.batch import write_atomic
 
             write_atomic(out / "ablation.md", ablation_markdown(table))
     raise typer.Exit(EXIT_OK if outcome.passed else EXIT_FAILED)

@@ -13,7 +13,7 @@ from summarizer import (
     InputError,
     __version__,
 )
-from summarizer.batch import (
+from summarizer.cli.batch import (
     write_atomic,
 )
 from summarizer.cli.common import (
@@ -24,11 +24,11 @@ from summarizer.cli.common import (
     format_error,
     handled,
 )
-from summarizer.load import read_document, read_record
+from summarizer.io.load import read_document, read_record
 from summarizer.merge import Input as MergeInput
 from summarizer.merge import merge_records
-from summarizer.review import import_gold, review_page
-from summarizer.review.gold import word_count_note
+from summarizer.outputs.review import import_gold, review_page
+from summarizer.outputs.review.gold import word_count_note
 
 
 @app.command(
@@ -171,7 +171,7 @@ def export(
     Records that cannot be read are named on stderr and left out (exit 1); the rest are
     written.
     """
-    from summarizer.export import read_corpus, write_corpus
+    from summarizer.outputs.export import read_corpus, write_corpus
 
     with handled():
         corpus = read_corpus(records)

@@ -16,7 +16,7 @@ from summarizer import (
     Summarizer,
     SummaryResult,
 )
-from summarizer.batch import (
+from summarizer.cli.batch import (
     BatchOptions,
     BatchReport,
     Document,
@@ -39,12 +39,12 @@ from summarizer.cli.common import (
     format_error,
     handled,
 )
+from summarizer.cli.progress import ProgressReporter
 from summarizer.cli.records import _merge_input, _merged_json
 from summarizer.config import resolve_settings
 from summarizer.merge import Input as MergeInput
-from summarizer.progress import ProgressReporter
-from summarizer.render import to_json, to_markdown, to_table
-from summarizer.review import review_page
+from summarizer.outputs.render import to_json, to_markdown, to_table
+from summarizer.outputs.review import review_page
 
 
 def _batch_exit_code(report: BatchReport) -> int:

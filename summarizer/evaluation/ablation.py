@@ -22,7 +22,7 @@ from summarizer.evaluation.runner import (
     load_thresholds,
     open_predictor,
 )
-from summarizer.pipeline import STEPS, SWITCHABLE
+from summarizer.extract.run import STEPS, SWITCHABLE
 
 #: Metrics the ablation table reports, headline first.
 ABLATION_METRICS = (*HEADLINE, "overall", "proposer_accuracy", "status_accuracy")

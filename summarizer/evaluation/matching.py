@@ -1,5 +1,5 @@
 """One-to-one matching and grounding checks used by the scorer; the similarity functions come
-from ``summarizer.similarity`` (re-exported here).
+from ``summarizer.text.similarity`` (re-exported here).
 
 Imports nothing else from the package, so the scorer stays a pure function that can judge any
 version of the pipeline's output.
@@ -14,7 +14,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from scipy.optimize import linear_sum_assignment
 
-from summarizer.similarity import (
+from summarizer.text.similarity import (
     ITEM_THRESHOLD,
     PARTY_THRESHOLD,
     name_similarity,

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.api import Summarizer
-from summarizer.batch import write_atomic
+from summarizer.cli.batch import write_atomic
 from summarizer.config import Settings
 from summarizer.errors import ConfigurationError, SummarizerError
 from summarizer.evaluation.merged_score import MERGED_METRICS, score_merged
@@ -33,12 +33,12 @@ from summarizer.evaluation.report import (
     markdown_report,
 )
 from summarizer.evaluation.score import DocumentScore, aggregate, score_document
-from summarizer.load import read_document
+from summarizer.io.load import read_document
 from summarizer.merge import Input as MergeInput
 from summarizer.merge import merge_records
 from summarizer.providers import Provider
 from summarizer.providers.replay import CallCache
-from summarizer.schema import SummaryResult
+from summarizer.record.schema import SummaryResult
 
 #: The four headline metrics; ``overall`` is their mean.
 HEADLINE = ("articles_f1", "conditions_f1", "parties_f1", "stance_accuracy")

@@ -1,0 +1,115 @@
+"""Stage: the agreed terms. The model's quotes are grounded (one span per sentence), terms the
+report lists or numbers are taken by the system, and all are assembled into articles with
+numbers and provision categories the system derives."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from summarizer.extract.rules.derive import (
+    article_number,
+    categories_for,
+    join_touching,
+    listed_terms,
+    numbered_terms,
+    overlaps,
+    split_across_sentences,
+)
+from summarizer.extract.state import Draft
+from summarizer.record.schema import Alignment, Article, Evidence, Origin
+
+
+def evidence(
+    source: str, start: int, end: int, alignment: Alignment, origin: Origin = "model"
+) -> Evidence:
+    """The evidence for ``source[start:end]``."""
+    return Evidence(
+        quote=source[start:end], start=start, end=end, alignment=alignment, origin=origin
+    )
+
+
+def ground_terms(draft: Draft) -> Draft:
+    """Locate every quoted term in the source, one span per sentence it covers; a quote that
+    is not there is dropped (a term is stated within one sentence: a quote across a break
+    has run two together, and pieces under four words are fragments)."""
+    spans: list[Evidence] = []
+    dropped = draft.dropped
+    seen: set[tuple[int, int]] = set()
+    for quote in draft.term_quotes:
+        ev = draft.index.align(quote)
+        if ev is None:
+            dropped += 1
+            continue
+        for a, b in split_across_sentences(draft.text, ev.start, ev.end, draft.bounds):
+            if (a, b) not in seen:
+                seen.add((a, b))
+                spans.append(evidence(draft.text, a, b, ev.alignment))
+    return replace(draft, term_spans=spans, dropped=dropped)
+
+
+def take_listed_terms(draft: Draft) -> Draft:
+    """Rule: the items of a list set out under a lead-in announcing the terms are terms.
+
+    "Under the truce's terms:" followed by bullets: every item's sentences become term spans (origin
+    rule), and a model quote inside one is left out so each term is found once.
+    """
+    listed = listed_terms(draft.text, draft.bounds)
+    if not listed:
+        return draft
+    kept = _outside(draft.term_spans, listed)
+    spans = [evidence(draft.text, a, b, "exact", "rule") for a, b in listed]
+    return replace(draft, term_spans=sorted([*kept, *spans], key=lambda ev: ev.start))
+
+
+def take_numbered_terms(draft: Draft) -> Draft:
+    """Rule: provisions the report states one by one under their own numbers are taken whole.
+
+    "Article 4 obliges ...", "Under the third point, ...": the system takes each such sentence
+    as one term, and a model quote overlapping it is left out, so a term is one item.
+    """
+    numbered = numbered_terms(draft.text, draft.bounds)
+    kept = _outside(draft.term_spans, [(a, b) for _, a, b in numbered])
+    return replace(draft, numbered=numbered, term_spans=kept)
+
+
+def _outside(spans: list[Evidence], taken: list[tuple[int, int]]) -> list[Evidence]:
+    """The spans that overlap none of ``taken`` (terms a rule has already taken whole)."""
+    return [ev for ev in spans if not any(overlaps((ev.start, ev.end), t) for t in taken)]
+
+
+def joined(draft: Draft, spans: list[Evidence]) -> list[tuple[int, Evidence]]:
+    """The spans with those touching inside one sentence joined (see ``join_touching``).
+
+    Each joined span comes with the index in ``spans`` of the first piece it was joined from.
+    """
+    pairs = [(ev.start, ev.end) for ev in spans]
+    return [
+        (first, evidence(draft.text, start, end, spans[first].alignment, spans[first].origin))
+        for first, start, end in join_touching(pairs, draft.text, draft.bounds)
+    ]
+
+
+def build_articles(draft: Draft) -> Draft:
+    """The articles, in document order: numbered provisions, then the model's other terms.
+
+    Numbers come from the text around each term ("Article 11"), categories from its words.
+    """
+    source = draft.text
+    articles = [
+        Article(
+            number=number,
+            text=source[start:end],
+            categories=categories_for(source[start:end]),
+            evidence=[evidence(source, start, end, "exact", "rule")],
+        )
+        for number, start, end in draft.numbered
+    ] + [
+        Article(
+            number=article_number(source, ev.start, ev.end),
+            text=ev.quote,
+            categories=categories_for(ev.quote),
+            evidence=[ev],
+        )
+        for ev in draft.term_spans
+    ]
+    return replace(draft, articles=sorted(articles, key=lambda a: a.evidence[0].start))

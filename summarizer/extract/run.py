@@ -1,0 +1,142 @@
+"""The extraction pipeline: the ordered steps are in ``steps``; ``extract`` runs them.
+
+Three whole-document passes read the report (terms, conditions and agreement fields, actors);
+short constrained calls then ask about refusing actors, each actor's stance and uncovered
+demands; rules ground, split, join, fold and check between them. ``steps.STEPS`` lists them
+all in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from summarizer.errors import ConfigurationError
+from summarizer.extract.chunks import (
+    CHUNK_CHARS,
+    Chunk,
+    ChunkFindings,
+    combine_agreement,
+    combine_items,
+    combine_parties,
+    plan_chunks,
+    shifted,
+)
+from summarizer.extract.steps import (
+    PROMPT_IDS,
+    STEPS,
+    SWITCHABLE,
+    check_fits,
+    context_chars,
+    run_pipeline,
+)
+from summarizer.extract.summary import compose_summary
+from summarizer.providers import CallStats, Provider
+from summarizer.record.schema import Agreement, Article, Condition, Party, PromptRef
+from summarizer.text.similarity import party_named
+
+__all__ = [
+    "PROMPT_IDS",
+    "STEPS",
+    "SWITCHABLE",
+    "Extraction",
+    "check_fits",
+    "chunks_of",
+    "extract",
+]
+
+
+@dataclass
+class Extraction:
+    """What the pipeline found, before provenance is attached."""
+
+    agreement: Agreement
+    parties: list[Party]
+    articles: list[Article]
+    conditions: list[Condition]
+    prompts: list[PromptRef]
+    stats: CallStats = field(default_factory=CallStats)
+    dropped: int = 0
+
+
+#: Below this much room for text a chunk could not hold a paragraph.
+_MIN_CONTEXT_CHARS = 2000
+
+
+def chunks_of(text: str, context_tokens: int | None) -> list[Chunk]:
+    """The chunks a document is read in: one when the model's context holds it whole."""
+    room = context_chars(context_tokens)
+    if room is None or len(text) <= room:
+        return [Chunk(0, len(text))]
+    if room < _MIN_CONTEXT_CHARS:
+        raise ConfigurationError(
+            f"The model's context ({context_tokens:,} tokens) leaves no room for a report.",
+            hint="Use a model or setting with a context of at least 4,096 tokens.",
+        )
+    return plan_chunks(text, max_chars=min(CHUNK_CHARS, room))
+
+
+def extract(text: str, provider: Provider, disabled: frozenset[str] = frozenset()) -> Extraction:
+    """Run the pipeline over one document and return the grounded parts of its record.
+
+    A document longer than the model's context is read in chunks (``pipeline.chunks``): the
+    pipeline runs on each, and the findings are combined with every offset in the whole text.
+
+    Args:
+        text: the report.
+        provider: the model.
+        disabled: names of switchable steps to skip (see ``steps.SWITCHABLE``).
+
+    Raises:
+        ConfigurationError: ``disabled`` names an unknown step.
+        ProviderError, ExtractionError: from the provider.
+    """
+    chunks = chunks_of(text, provider.info.context_tokens)
+    found: list[ChunkFindings] = []
+    prompts: list[PromptRef] = []
+    stats = CallStats()
+    dropped = 0
+    for chunk in chunks:
+        draft, calls = run_pipeline(text[chunk.start : chunk.end], provider, disabled)
+        assert draft.agreement is not None
+        at = chunk.start
+        found.append(
+            ChunkFindings(
+                agreement=draft.agreement,
+                parties=[shifted(p, at) for p in draft.parties],
+                articles=[shifted(a, at) for a in draft.articles],
+                conditions=[shifted(c, at) for c in draft.conditions],
+            )
+        )
+        prompts += [ref for ref in calls.prompts if ref not in prompts]
+        stats.add(calls.stats)
+        dropped += draft.dropped
+    if len(found) == 1:
+        agreement, parties = found[0].agreement, found[0].parties
+        articles, conditions = found[0].articles, found[0].conditions
+    else:
+        agreement = combine_agreement(found)
+        parties = combine_parties(found)
+        articles = [a for a in combine_items([f.articles for f in found]) if isinstance(a, Article)]
+        conditions = [
+            _with_party_name(c, parties)
+            for c in combine_items([f.conditions for f in found])
+            if isinstance(c, Condition)
+        ]
+    summary = compose_summary(agreement, parties, articles, conditions)
+    return Extraction(
+        agreement=agreement.model_copy(update={"summary": summary}),
+        parties=parties,
+        articles=articles,
+        conditions=conditions,
+        prompts=prompts,
+        stats=stats,
+        dropped=dropped,
+    )
+
+
+def _with_party_name(condition: Condition, parties: list[Party]) -> Condition:
+    """A condition whose proposer is named as the combined party is (a party or null)."""
+    if condition.proposed_by is None:
+        return condition
+    party = party_named(condition.proposed_by, parties)
+    return condition.model_copy(update={"proposed_by": party.name if party else None})

@@ -1,0 +1,135 @@
+"""Gold files: the checks of the labelling guide (section 9), and filing a reviewed one.
+
+The review page saves an analyst's corrected record as a gold file; ``import_gold`` checks it
+against its document with the same checks ``evals/check_gold.py`` runs on hand-labelled gold,
+and files it where ``summarizer eval`` finds it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jsonschema  # type: ignore[import-untyped]
+
+from summarizer.errors import InputError
+from summarizer.evaluation.matching import (
+    ITEM_THRESHOLD,
+    PARTY_THRESHOLD,
+    item_similarity,
+    party_similarity,
+)
+from summarizer.extract.model.prompt import data_dir
+
+_KINDS = {"article": "articles", "condition": "conditions", "party": "parties"}
+#: Length of the eval set's documents (guide, section 9); outside it a file is still valid.
+WORDS_RANGE = (350, 3000)
+
+
+def gold_schema() -> dict[str, Any]:
+    """The JSON Schema of gold files (``evals/gold.schema.json``, shipped in the wheel)."""
+    schema: dict[str, Any] = json.loads(
+        (data_dir("evals") / "gold.schema.json").read_text(encoding="utf-8")
+    )
+    return schema
+
+
+def gold_problems(gold: Any, text: str) -> list[str]:
+    """Every problem of one gold file against its document, one line each.
+
+    Checks: valid against the schema; every quote is a substring of the document; every
+    ``proposed_by`` is null or a party's name; every alias occurs in the document; no
+    ``must_not_appear`` entry is as close to a gold item as the scorer's thresholds.
+    """
+    found = [
+        f"schema: {error.json_path}: {error.message}"
+        for error in jsonschema.Draft202012Validator(gold_schema()).iter_errors(gold)
+    ]
+    if found or not isinstance(gold, dict):
+        return found  # the checks below read the file's shape, which the schema vouches for
+    for kind in ("parties", "articles", "conditions"):
+        for item in gold.get(kind, []):
+            for ev in item.get("evidence", []):
+                if ev.get("quote") not in text:
+                    found.append(f"{kind}: quote not in the document: {ev.get('quote')!r}")
+    names = {p.get("name") for p in gold.get("parties", [])}
+    for cond in gold.get("conditions", []):
+        if cond.get("proposed_by") is not None and cond.get("proposed_by") not in names:
+            found.append(f"condition proposed_by is not a party name: {cond.get('proposed_by')!r}")
+    for party in gold.get("parties", []):
+        for alias in party.get("aliases", []):
+            if alias.casefold() not in text.casefold():
+                found.append(f"alias not in the document: {alias!r}")
+    for entry in gold.get("must_not_appear", []):
+        kind, entry_text = entry.get("kind"), entry.get("text", "")
+        for item in gold.get(_KINDS.get(kind, ""), []):
+            if kind == "party":
+                close = party_similarity({"name": entry_text, "aliases": []}, item)
+                too_close = close >= PARTY_THRESHOLD
+            else:
+                forbidden = {"text": entry_text, "evidence": []}
+                too_close = item_similarity(forbidden, item, text) >= ITEM_THRESHOLD
+            if too_close:
+                label = item.get("name") or item.get("text")
+                found.append(f"must_not_appear {entry_text!r} is too close to gold {label!r}")
+    return found
+
+
+def word_count_note(text: str) -> str | None:
+    """A note when the document is outside the eval set's length range, else None."""
+    words = len(re.findall(r"\S+", text))
+    low, high = WORDS_RANGE
+    if low <= words <= high:
+        return None
+    return f"the document has {words:,} words; the eval set's reports have {low:,}-{high:,}"
+
+
+def import_gold(path: Path, into: Path, document: Path | None, *, force: bool = False) -> Path:
+    """Check a saved gold file against its document and file it in ``into``.
+
+    Args:
+        path: the gold file the review page saved.
+        into: the folder of gold files (for example ``evals/gold/dev``).
+        document: the report; by default the file the gold names, next to ``path``.
+        force: replace a gold file of the same name.
+
+    Returns:
+        Where the gold file was written.
+
+    Raises:
+        InputError: the file is unreadable, its document is missing, a check fails, or a
+            gold file of that name exists and ``force`` is not set.
+    """
+    from summarizer.cli.batch import write_atomic
+    from summarizer.io.load import read_document
+
+    try:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise InputError(f"{path}: not a readable JSON file ({e}).") from e
+    name = gold.get("document") if isinstance(gold, dict) else None
+    if document is None:
+        if not isinstance(name, str):
+            raise InputError(f"{path}: names no document.", hint="Pass --document REPORT.txt.")
+        document = path.parent / name
+    if not document.exists():
+        raise InputError(
+            f"{document}: the report this gold file describes is not there.",
+            hint="Pass --document REPORT.txt.",
+        )
+    text = read_document(document)
+    problems = gold_problems(gold, text)
+    if problems:
+        raise InputError(
+            f"{path}: {len(problems)} problem(s) against {document.name}: " + "; ".join(problems),
+            hint="Fix them in the review page and save again.",
+        )
+    target = into / f"{Path(str(name)).stem}.json"
+    if target.exists() and not force:
+        raise InputError(
+            f"{target} already exists.", hint="Pass --force to replace it, or rename the file."
+        )
+    write_atomic(target, json.dumps(gold, indent=2, ensure_ascii=False) + "\n")
+    return target
