@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from summarizer.extract.rules.demands import demand_sentences
+from summarizer.extract.rules.conditions import demand_sentences
 from summarizer.text.segment import split_sentences
 
 TEXT = (

@@ -21,14 +21,8 @@ from summarizer.extract.chunks import (
     plan_chunks,
     shifted,
 )
-from summarizer.extract.steps import (
-    PROMPT_IDS,
-    STEPS,
-    SWITCHABLE,
-    check_fits,
-    context_chars,
-    run_pipeline,
-)
+from summarizer.extract.model.passes import check_fits, context_chars
+from summarizer.extract.steps import PROMPT_IDS, STEPS, SWITCHABLE, run_pipeline
 from summarizer.extract.summary import compose_summary
 from summarizer.providers import CallStats, Provider
 from summarizer.record.schema import Agreement, Article, Condition, Party, PromptRef
@@ -97,11 +91,10 @@ def extract(text: str, provider: Provider, disabled: frozenset[str] = frozenset(
     dropped = 0
     for chunk in chunks:
         draft, calls = run_pipeline(text[chunk.start : chunk.end], provider, disabled)
-        assert draft.agreement is not None
         at = chunk.start
         found.append(
             ChunkFindings(
-                agreement=draft.agreement,
+                agreement=draft.read_agreement(),
                 parties=[shifted(p, at) for p in draft.parties],
                 articles=[shifted(a, at) for a in draft.articles],
                 conditions=[shifted(c, at) for c in draft.conditions],

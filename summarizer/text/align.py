@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from summarizer.record.schema import Alignment, Evidence
+from summarizer.record.schema import Alignment, Evidence, Origin
+from summarizer.text.segment import Sentence
 
 #: Minimum rapidfuzz partial-ratio score (0-100) for a fuzzy alignment to count as grounded.
 FUZZY_MIN_SCORE = 88.0
@@ -104,7 +105,7 @@ def align_quote(
         return None
     pos = source.find(wanted)
     if pos >= 0:
-        return _evidence(source, pos, pos + len(wanted), "exact")
+        return span_evidence(source, pos, pos + len(wanted), "exact")
     norm_src = normalised_source or _normalise(source)
     norm_q = _normalise(wanted).text.strip(" \"'.")
     if not norm_q:
@@ -112,7 +113,9 @@ def align_quote(
     pos = norm_src.text.find(norm_q)
     if pos >= 0:
         start, end = _span_from_normalised(norm_src, pos, pos + len(norm_q))
-        return _evidence(source, start, end, "exact" if source[start:end] == wanted else "fuzzy")
+        return span_evidence(
+            source, start, end, "exact" if source[start:end] == wanted else "fuzzy"
+        )
     if len(norm_q) < FUZZY_MIN_CHARS:
         return None
     match = fuzz.partial_ratio_alignment(norm_q, norm_src.text)
@@ -122,11 +125,27 @@ def align_quote(
     start, end = _snap_span(source, start, end)
     if end <= start:
         return None
-    return _evidence(source, start, end, "fuzzy")
+    return span_evidence(source, start, end, "fuzzy")
 
 
-def _evidence(source: str, start: int, end: int, alignment: Alignment) -> Evidence:
-    return Evidence(quote=source[start:end], start=start, end=end, alignment=alignment)
+def span_evidence(
+    source: str, start: int, end: int, alignment: Alignment = "exact", origin: Origin = "model"
+) -> Evidence:
+    """The evidence for ``source[start:end]``: the one way every item's evidence is built."""
+    return Evidence(
+        quote=source[start:end], start=start, end=end, alignment=alignment, origin=origin
+    )
+
+
+def sentence_evidence(sentence: Sentence, origin: Origin = "model") -> Evidence:
+    """A whole sentence of the source as evidence; its offsets are the segmenter's."""
+    return Evidence(
+        quote=sentence.text,
+        start=sentence.start,
+        end=sentence.end,
+        alignment="exact",
+        origin=origin,
+    )
 
 
 class SourceIndex:

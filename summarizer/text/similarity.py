@@ -126,3 +126,8 @@ def with_names(aliases: Sequence[str], names: Sequence[str], name: str) -> list[
         if other != name and other.casefold() not in {a.casefold() for a in gathered}:
             gathered.append(other)
     return gathered
+
+
+def name_key(name: str) -> str:
+    """A name as rules compare names: case folded, white space collapsed, no leading "the "."""
+    return _strip_article(" ".join(name.casefold().split()))

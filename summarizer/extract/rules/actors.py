@@ -1,31 +1,39 @@
-"""Actors: clean the model's list, find refusing actors it missed, decide each one's stance.
+"""Actors: clean the model's list, pick the sentences that may name a refusing actor it
+missed, and fold spokespeople into the party they speak for.
 
-A single call over the whole report labels every actor "accepts" and misses those who refuse,
-so stance gets a short constrained step per actor that sees only the sentences naming it, and
-sentences with a word of refusal that name no known actor get a question of their own.
+A name is one party; an alias must stand in the text; a place is not an actor; a faction
+built on a known name ("Tarvo Military Council" beside "Tarvo") is another actor.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from summarizer.extract.lexicon import english as lexicon
-from summarizer.extract.model.prompt import PromptTemplate
-from summarizer.extract.model.responses import ActorDraft, DissentDraft, stance_model
-from summarizer.providers import CallStats, Provider
-from summarizer.record.schema import Evidence, Origin, Party, Stance
-from summarizer.text.segment import Sentence, mentions, sentences_naming
+from summarizer.extract.model.responses import ActorDraft, DissentDraft
+from summarizer.extract.state import Draft
+from summarizer.record.schema import Party
+from summarizer.text.segment import Sentence, mentions
+from summarizer.text.similarity import name_key as _key
 
-STANCE_MAX_TOKENS = 24
-DISSENT_MAX_TOKENS = 40
-#: Sentences shown per actor in the stance step.
-STANCE_SENTENCES = 8
 #: Sentences with a word of refusal checked for actors the actors pass missed.
 DISSENT_SENTENCES = 4
 
 
-def _key(name: str) -> str:
-    return " ".join(name.casefold().split()).removeprefix("the ")
+def clean_actors(draft: Draft) -> Draft:
+    """One name is one entry; aliases the text never uses are dropped (grounding)."""
+    return replace(draft, actors=merge_actors(draft.actors, draft.text))
+
+
+def leave_out_places(draft: Draft) -> Draft:
+    """Rule: the dateline's town or a name ending "city", "village"... is a place, not an actor."""
+    return replace(draft, actors=drop_places(draft.actors, draft.text))
+
+
+def fold_spokespeople_into_parties(draft: Draft) -> Draft:
+    """Rule: a leader or envoy tied to a group ("X of the Y") with the same stance folds in."""
+    return replace(draft, parties=fold_spokespeople(draft.parties, draft.text))
 
 
 # A dateline: the place names in capitals that open a report ("KESSEL/VARNO — ").
@@ -49,14 +57,12 @@ def drop_places(drafts: list[ActorDraft], source: str) -> list[ActorDraft]:
     ]
 
 
-def merge_actors(
-    drafts: list[ActorDraft], source: str, *, by_alias: bool = True
-) -> list[ActorDraft]:
+def merge_actors(drafts: list[ActorDraft], source: str) -> list[ActorDraft]:
     """Clean the model's actor list: one actor is one party, every alias is in the text.
 
-    Two drafts merge when they have the same name, or (``by_alias``) when one's name is the
-    other's alias. Then aliases the text never uses are dropped (a small model invents
-    "Ugandan troops"), as are duplicates and aliases that are another party's name.
+    Two drafts with the same name merge. Then aliases the text never uses are dropped (a
+    small model invents "Ugandan troops"), as are duplicates and aliases that are another
+    party's name.
     """
     groups: list[tuple[ActorDraft, list[str]]] = []
     for draft in drafts:
@@ -65,12 +71,7 @@ def merge_actors(
             continue
         names = [name, *(a.strip() for a in draft.aliases if a.strip())]
         for i, (kept, kept_names) in enumerate(groups):
-            kept_keys = {_key(n) for n in kept_names}
-            same = _key(name) == _key(kept.name)
-            if same or (
-                by_alias
-                and (_key(name) in kept_keys or _key(kept.name) in {_key(n) for n in names})
-            ):
+            if _key(name) == _key(kept.name):
                 groups[i] = (kept, [*kept_names, *names])
                 break
         else:
@@ -92,46 +93,39 @@ def merge_actors(
     return merged
 
 
-def find_dissenters(
-    provider: Provider,
-    prompt: PromptTemplate,
-    sentences: list[Sentence],
-    drafts: list[ActorDraft],
-    agreement_label: str,
-) -> tuple[list[ActorDraft], CallStats]:
-    """Ask, for sentences with a word of refusal that name no known actor in full, who refuses.
+def dissent_sentences(sentences: list[Sentence], drafts: list[ActorDraft]) -> list[Sentence]:
+    """The sentences to ask who refuses: a word of refusal and no known actor named in full.
 
-    An answer counts only when the name stands in that sentence; it becomes an actor with
-    role "opponent" whose stance the stance step then decides.
+    Sentences that name no known actor come first, then those naming one only in part
+    ("Kenyan posts" beside "Kenya"): a refusing lawmaker there is easily missed, while a
+    sentence naming a known actor in full is already read by that actor's stance step.
+    At most ``DISSENT_SENTENCES``, in that order.
     """
-    stats = CallStats()
-    found: list[ActorDraft] = []
     known = [[d.name, *d.aliases] for d in drafts]
-    # Sentences that name no known actor come first, then those naming one only in part
-    # ("Kenyan posts" beside "Kenya"): a refusing lawmaker there is easily missed, while a
-    # sentence naming a known actor in full is already read by that actor's stance step.
     strength = {
         i: max((mentions(_without_factions(s.text, names), names) for names in known), default=0)
         for i, s in enumerate(sentences)
         if lexicon.DISSENT.search(s.text)
     }
     ranked = sorted((i for i in strength if strength[i] < 2), key=lambda i: (strength[i], i))
-    for sentence in [sentences[i] for i in ranked[:DISSENT_SENTENCES]]:
-        messages = prompt.render(agreement=agreement_label, sentence=sentence.text)
-        result = provider.structured(
-            messages, DissentDraft, max_tokens=DISSENT_MAX_TOKENS, reuse_prefix=True
-        )
-        stats.add(result.stats)
-        actor = (result.value.actor or "").strip()
-        if not actor or mentions(sentence.text, [actor]) < 2:
-            continue  # no one, or a name the sentence does not contain
-        if any(mentions(actor, names) and not _faction_of(actor, names) for names in known):
-            continue
-        known.append([actor])
-        found.append(
-            ActorDraft(name=actor, aliases=[], role="opponent", actor_type=result.value.actor_type)
-        )
-    return found, stats
+    return [sentences[i] for i in ranked[:DISSENT_SENTENCES]]
+
+
+def dissenter_named(
+    answer: DissentDraft, sentence: Sentence, known: list[list[str]]
+) -> ActorDraft | None:
+    """The refusing actor an answer names, or None.
+
+    An answer counts only when the name stands in that sentence and is not a known actor (a
+    faction built on a known name is another actor); it becomes an actor with role
+    "opponent" whose stance the stance step then decides.
+    """
+    actor = (answer.actor or "").strip()
+    if not actor or mentions(sentence.text, [actor]) < 2:
+        return None  # no one, or a name the sentence does not contain
+    if any(mentions(actor, names) and not _faction_of(actor, names) for names in known):
+        return None
+    return ActorDraft(name=actor, aliases=[], role="opponent", actor_type=answer.actor_type)
 
 
 # Small words inside a proper name ("Front for the Liberation of ...").
@@ -169,140 +163,6 @@ def _without_factions(text: str, names: list[str]) -> str:
         for m in reversed(_extensions(text, name)):
             text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
     return text
-
-
-def stance_sentences(sentences: list[Sentence], names: list[str]) -> list[Sentence]:
-    """The sentences a stance is judged from: those naming the actor, at most eight."""
-    return sentences_naming(sentences, names, STANCE_SENTENCES)
-
-
-def ask_stance(
-    provider: Provider,
-    prompt: PromptTemplate,
-    sentences: list[Sentence],
-    draft: ActorDraft,
-    agreement_label: str,
-    allowed: tuple[Stance, ...] | None = None,
-) -> tuple[Party | None, CallStats]:
-    """One constrained stance step for one actor; None when no sentence names it.
-
-    The model picks one of the sentences that name the actor (the grammar allows no other)
-    and a stance (one of ``allowed`` when given); the sentence is the party's evidence.
-    """
-    shown = stance_sentences(sentences, [draft.name, *draft.aliases])
-    if not shown:
-        return None, CallStats()
-    stance, evidence, stats = _stance(
-        provider, prompt, draft.name, draft.aliases, shown, agreement_label, allowed
-    )
-    return party_of(draft, stance, evidence), stats
-
-
-def party_of(draft: ActorDraft, stance: Stance, evidence: Evidence) -> Party:
-    """The record's party for an actor, its stance and the evidence of it."""
-    return Party(
-        name=draft.name,
-        aliases=draft.aliases,
-        role=draft.role,
-        actor_type=draft.actor_type,
-        stance=stance,
-        evidence=[evidence],
-    )
-
-
-def mediator_party(sentences: list[Sentence], draft: ActorDraft) -> Party | None:
-    """A mediator accepts what it brokered: its party, evidenced by the first sentence naming it.
-
-    Every mediator in the hand-labelled dev set accepts; not so a guarantor (a ministry that
-    refuses to negotiate is called a guarantor by the model), which gets its own step.
-    """
-    shown = stance_sentences(sentences, [draft.name, *draft.aliases])
-    if not shown:
-        return None
-    return party_of(draft, "accepts", sentence_evidence(shown[0], "rule"))
-
-
-def stated_override(
-    party: Party, sentences: list[Sentence], others: list[str]
-) -> tuple[Stance, Evidence] | None:
-    """The stance the words state for a party where they override the model's, if any.
-
-    The small model reads "withdraws from the agreement" as rejection and "will abide by it
-    provided ..." as acceptance; those words are the definitions of "withdrew" and
-    "conditional". A walk-out the words state always wins; a stated condition wins over
-    "accepts" or "unclear", never over a refusal.
-    """
-    names = [party.name, *party.aliases]
-    stated = _stated_stance(stance_sentences(sentences, names), names, others)
-    if stated is None or not (stated[0] == "withdrew" or party.stance in _OPEN_TO_IT):
-        return None
-    return stated[0], sentence_evidence(stated[1], "rule")
-
-
-#: Stances a stated condition overrides; a refusal or a walk-out stays what it is.
-_OPEN_TO_IT = ("accepts", "unclear")
-
-
-def _stated_stance(
-    shown: list[Sentence], names: list[str], others: list[str]
-) -> tuple[Stance, Sentence] | None:
-    """The stance the words of a sentence state for the actor, if any, and that sentence.
-
-    "FVF's leader said the group withdraws from the Kessel agreement" states "withdrew";
-    "The Northern Brigade would keep the truce as long as the prisoners are freed" states
-    "conditional". The actor must be named before those words and no other actor with it:
-    when another is named there too, whose stance it is is unclear, and the model's stands.
-    A walk-out is looked for first, in every sentence, then a condition.
-    """
-    cues: tuple[tuple[Stance, re.Pattern[str]], ...] = (
-        ("withdrew", lexicon.WALKS_OUT),
-        ("conditional", lexicon.ON_CONDITION),
-    )
-    for label, cue_words in cues:
-        for sentence in shown:
-            cue = cue_words.search(sentence.text)
-            if cue is None:
-                continue
-            before = sentence.text[: cue.start()]
-            if mentions(before, names) and not mentions(before, others):
-                return label, sentence
-    return None
-
-
-def _stance(
-    provider: Provider,
-    prompt: PromptTemplate,
-    actor: str,
-    aliases: list[str],
-    shown: list[Sentence],
-    agreement_label: str,
-    allowed: tuple[Stance, ...] | None = None,
-) -> tuple[Stance, Evidence, CallStats]:
-    """Ask for one actor's stance, constrained to the sentences shown (and stances allowed)."""
-    messages = prompt.render(
-        agreement=agreement_label,
-        actor=actor,
-        aliases=aliases,
-        sentences=[s.text for s in shown],
-    )
-    result = provider.structured(
-        messages,
-        stance_model(len(shown), allowed),
-        max_tokens=STANCE_MAX_TOKENS,
-        reuse_prefix=True,
-    )
-    return result.value.stance, sentence_evidence(shown[result.value.sentence - 1]), result.stats
-
-
-def sentence_evidence(sentence: Sentence, origin: Origin = "model") -> Evidence:
-    """A whole sentence of the source as evidence; its offsets are the segmenter's."""
-    return Evidence(
-        quote=sentence.text,
-        start=sentence.start,
-        end=sentence.end,
-        alignment="exact",
-        origin=origin,
-    )
 
 
 _LINK_WINDOW = 80
@@ -344,6 +204,7 @@ def _speaks_for(source: str, name: str, group_names: list[str]) -> bool:
 
 
 _CLAUSE = re.compile(r"[.;\n]")
+
 _CLAUSE_OR_LIST = re.compile(r"[.;\n]|\band\b")
 
 

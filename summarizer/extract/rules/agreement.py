@@ -51,8 +51,7 @@ def ground_fields(draft: Draft) -> Draft:
     (or a report's injected text made it write) reaches the record or a later prompt; a date
     keeps only the parts the text states.
     """
-    fields = draft.fields
-    assert fields is not None
+    fields = draft.read_fields()
     agreement = Agreement(
         name=_in_text(fields.name, draft.text),
         date=supported_date(fields.date, draft.text),

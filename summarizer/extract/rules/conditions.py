@@ -5,15 +5,23 @@ condition gets a proposer among the record's parties, or none."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from summarizer.extract.lexicon import english as lexicon
-from summarizer.extract.rules.demands import demand_sentences, find_demands
-from summarizer.extract.rules.derive import overlaps, reads_as_demand, split_across_sentences
+from summarizer.extract.model.responses import DemandDraft
+from summarizer.extract.rules.derive import (
+    demand_clause,
+    join_touching,
+    overlaps,
+    reads_as_demand,
+    split_across_sentences,
+)
 from summarizer.extract.rules.proposers import party_meant, proposer_of
-from summarizer.extract.rules.terms import evidence, joined
-from summarizer.extract.state import Calls, DemandPair, Draft
-from summarizer.record.schema import Article, Condition
+from summarizer.extract.state import Demand, Draft
+from summarizer.record.schema import Article, Condition, Evidence
+from summarizer.text.align import SourceIndex, span_evidence
+from summarizer.text.segment import Sentence
 
 
 def offer_terms(draft: Draft) -> Draft:
@@ -47,16 +55,15 @@ def offer_terms(draft: Draft) -> Draft:
 
 def ground_conditions(draft: Draft) -> Draft:
     """Locate every quoted demand, one span per sentence; a quote not in the text is dropped."""
-    assert draft.fields is not None
-    found: list[DemandPair] = []
+    found: list[Demand] = []
     dropped = draft.dropped
-    for cond in draft.fields.conditions:
+    for cond in draft.read_fields().conditions:
         ev = draft.index.align(cond.quote)
         if ev is None:
             dropped += 1
             continue
         for a, b in split_across_sentences(draft.text, ev.start, ev.end, draft.bounds):
-            found.append((cond, evidence(draft.text, a, b, ev.alignment)))
+            found.append(Demand(cond, span_evidence(draft.text, a, b, ev.alignment)))
     return replace(draft, demand_spans=_unique(found), dropped=dropped)
 
 
@@ -66,9 +73,9 @@ def keep_reported_demands(draft: Draft) -> Draft:
     A small model asked for demands also copies agreed terms, reactions and background.
     """
     kept = [
-        (cond, ev)
-        for cond, ev in draft.demand_spans
-        if reads_as_demand(draft.text, (ev.start, ev.end), draft.bounds)
+        d
+        for d in draft.demand_spans
+        if reads_as_demand(draft.text, (d.evidence.start, d.evidence.end), draft.bounds)
     ]
     return replace(draft, demand_spans=kept)
 
@@ -78,18 +85,18 @@ def build_conditions(draft: Draft) -> Draft:
     where it names a party of the record and its outcome; spans of offered terms left out."""
     offered = [(c.evidence[0].start, c.evidence[0].end) for c in draft.conditions]
     pairs = [
-        (cond, ev)
-        for cond, ev in draft.demand_spans
-        if not any(overlaps((ev.start, ev.end), o) for o in offered)
+        d
+        for d in draft.demand_spans
+        if not any(overlaps((d.evidence.start, d.evidence.end), o) for o in offered)
     ]
     built = [
         Condition(
             text=ev.quote,
-            proposed_by=party_meant(pairs[first][0].by, draft.parties),
-            outcome=pairs[first][0].outcome,
+            proposed_by=party_meant(pairs[first].answer.by, draft.parties),
+            outcome=pairs[first].answer.outcome,
             evidence=[ev],
         )
-        for first, ev in joined(draft, [ev for _, ev in pairs])
+        for first, ev in _joined(draft, [d.evidence for d in pairs])
     ]
     return replace(draft, conditions=[*draft.conditions, *built], demand_spans=pairs)
 
@@ -98,7 +105,7 @@ def resolve_proposers(draft: Draft) -> Draft:
     """Rule: a condition whose proposer the model did not name as a party gets the party its
     sentence names before the demand (or, after "The group ...", the sentence before)."""
     source, bounds = draft.text, draft.bounds
-    by_span = {(ev.start, ev.end): cond.by for cond, ev in draft.demand_spans}
+    by_span = {(d.evidence.start, d.evidence.end): d.answer.by for d in draft.demand_spans}
     conditions = []
     for c in draft.conditions:
         if c.proposed_by is None:
@@ -115,25 +122,6 @@ def resolve_proposers(draft: Draft) -> Draft:
     return replace(draft, conditions=conditions)
 
 
-def ask_demands(draft: Draft, calls: Calls) -> Draft:
-    """Model: sentences with a word of demand that no condition covers ask which demand."""
-    covered = [(c.evidence[0].start, c.evidence[0].end) for c in draft.conditions]
-    asked = demand_sentences(draft.sentences, covered)
-    demands, cost = find_demands(calls.provider, calls.prompt("demand"), asked, draft.label)
-    calls.add(cost)
-    added = [
-        Condition(
-            text=ev.quote,
-            proposed_by=party_meant(found.by, draft.parties),
-            outcome=found.outcome,
-            evidence=[ev],
-        )
-        for found, ev in demands
-    ]
-    pairs: list[DemandPair] = [*draft.demand_spans, *demands]
-    return replace(draft, conditions=[*draft.conditions, *added], demand_spans=pairs)
-
-
 def closed_proposers(draft: Draft) -> Draft:
     """A proposer is the name of a party of this record, or null: never free model text."""
     names = {p.name for p in draft.parties}
@@ -146,14 +134,79 @@ def closed_proposers(draft: Draft) -> Draft:
     return replace(draft, conditions=conditions)
 
 
-def _unique(pairs: list[DemandPair]) -> list[DemandPair]:
-    """The pairs with each span once (the first), empty spans left out."""
+def _unique(demands: list[Demand]) -> list[Demand]:
+    """The demands with each span once (the first), empty spans left out."""
     seen: set[tuple[int, int]] = set()
-    out: list[DemandPair] = []
-    for cond, ev in pairs:
-        key = (ev.start, ev.end)
-        if key in seen or ev.end <= ev.start:
+    out: list[Demand] = []
+    for d in demands:
+        key = (d.evidence.start, d.evidence.end)
+        if key in seen or d.evidence.end <= d.evidence.start:
             continue
         seen.add(key)
-        out.append((cond, ev))
+        out.append(d)
     return out
+
+
+def _joined(draft: Draft, spans: list[Evidence]) -> list[tuple[int, Evidence]]:
+    """The spans with those touching inside one sentence joined (see ``join_touching``).
+
+    Each joined span comes with the index in ``spans`` of the first piece it was joined from.
+    """
+    pairs = [(ev.start, ev.end) for ev in spans]
+    return [
+        (first, span_evidence(draft.text, start, end, spans[first].alignment, spans[first].origin))
+        for first, start, end in join_touching(pairs, draft.text, draft.bounds)
+    ]
+
+
+#: Sentences asked about per document, first in document order. Six, not three: a long
+#: analysis piece reports more demands than a wire story (dev replay: conditions F1 0.728 ->
+#: 0.736, proposer 0.57 -> 0.60, six more calls over 16 reports).
+DEMAND_SENTENCES = 6
+
+
+def demand_sentences(
+    sentences: list[Sentence], covered: list[tuple[int, int]], limit: int = DEMAND_SENTENCES
+) -> list[Sentence]:
+    """Sentences with a word of demand that no span in ``covered`` overlaps, at most ``limit``."""
+    return [
+        s
+        for s in sentences
+        if lexicon.DEMAND_SWEEP_CUE.search(s.text)
+        and not any(overlaps((s.start, s.end), c) for c in covered)
+    ][:limit]
+
+
+# Share of the model's words for a demand that must stand in the sentence for the answer to
+# count as the sentence's demand reworded, not one the model made up.
+_REWORDED_SHARE = 0.8
+
+
+def _reworded(demand: str, sentence: str) -> bool:
+    """Whether nearly every word of the model's demand is a word of the sentence."""
+    words = re.findall(r"\w+", demand.casefold())
+    present = set(re.findall(r"\w+", sentence.casefold()))
+    return bool(words) and sum(w in present for w in words) >= _REWORDED_SHARE * len(words)
+
+
+def demand_evidence(answer: DemandDraft, sentence: Sentence) -> Evidence | None:
+    """The evidence of the demand an answer names in a sentence (offsets in the whole
+    source), or None when the answer names none or one made up of other words.
+
+    When the model's words for the demand are the sentence's words reworded, the evidence is
+    the sentence's own demand clause (see ``demand_clause``).
+    """
+    demand = (answer.demand or "").strip()
+    if not demand or demand.casefold() == "null":
+        return None
+    ev = SourceIndex(sentence.text).align(demand)
+    if ev is None and _reworded(demand, sentence.text):
+        # The model found the demand but dropped or reordered words; the sentence has a
+        # word of demand, so the words after it are the demand, in the source's words.
+        a, b = demand_clause(sentence.text, 0, len(sentence.text))
+        ev = span_evidence(sentence.text, a, b)
+    if ev is None:
+        return None
+    return ev.model_copy(
+        update={"start": sentence.start + ev.start, "end": sentence.start + ev.end}
+    )

@@ -9,23 +9,14 @@ from dataclasses import replace
 from summarizer.extract.rules.derive import (
     article_number,
     categories_for,
-    join_touching,
     listed_terms,
     numbered_terms,
     overlaps,
     split_across_sentences,
 )
-from summarizer.extract.state import Draft
-from summarizer.record.schema import Alignment, Article, Evidence, Origin
-
-
-def evidence(
-    source: str, start: int, end: int, alignment: Alignment, origin: Origin = "model"
-) -> Evidence:
-    """The evidence for ``source[start:end]``."""
-    return Evidence(
-        quote=source[start:end], start=start, end=end, alignment=alignment, origin=origin
-    )
+from summarizer.extract.state import Draft, NumberedSpan
+from summarizer.record.schema import Article, Evidence
+from summarizer.text.align import span_evidence
 
 
 def ground_terms(draft: Draft) -> Draft:
@@ -43,7 +34,7 @@ def ground_terms(draft: Draft) -> Draft:
         for a, b in split_across_sentences(draft.text, ev.start, ev.end, draft.bounds):
             if (a, b) not in seen:
                 seen.add((a, b))
-                spans.append(evidence(draft.text, a, b, ev.alignment))
+                spans.append(span_evidence(draft.text, a, b, ev.alignment))
     return replace(draft, term_spans=spans, dropped=dropped)
 
 
@@ -57,7 +48,7 @@ def take_listed_terms(draft: Draft) -> Draft:
     if not listed:
         return draft
     kept = _outside(draft.term_spans, listed)
-    spans = [evidence(draft.text, a, b, "exact", "rule") for a, b in listed]
+    spans = [span_evidence(draft.text, a, b, "exact", "rule") for a, b in listed]
     return replace(draft, term_spans=sorted([*kept, *spans], key=lambda ev: ev.start))
 
 
@@ -67,26 +58,14 @@ def take_numbered_terms(draft: Draft) -> Draft:
     "Article 4 obliges ...", "Under the third point, ...": the system takes each such sentence
     as one term, and a model quote overlapping it is left out, so a term is one item.
     """
-    numbered = numbered_terms(draft.text, draft.bounds)
-    kept = _outside(draft.term_spans, [(a, b) for _, a, b in numbered])
+    numbered = [NumberedSpan(*found) for found in numbered_terms(draft.text, draft.bounds)]
+    kept = _outside(draft.term_spans, [(n.start, n.end) for n in numbered])
     return replace(draft, numbered=numbered, term_spans=kept)
 
 
 def _outside(spans: list[Evidence], taken: list[tuple[int, int]]) -> list[Evidence]:
     """The spans that overlap none of ``taken`` (terms a rule has already taken whole)."""
     return [ev for ev in spans if not any(overlaps((ev.start, ev.end), t) for t in taken)]
-
-
-def joined(draft: Draft, spans: list[Evidence]) -> list[tuple[int, Evidence]]:
-    """The spans with those touching inside one sentence joined (see ``join_touching``).
-
-    Each joined span comes with the index in ``spans`` of the first piece it was joined from.
-    """
-    pairs = [(ev.start, ev.end) for ev in spans]
-    return [
-        (first, evidence(draft.text, start, end, spans[first].alignment, spans[first].origin))
-        for first, start, end in join_touching(pairs, draft.text, draft.bounds)
-    ]
 
 
 def build_articles(draft: Draft) -> Draft:
@@ -97,12 +76,12 @@ def build_articles(draft: Draft) -> Draft:
     source = draft.text
     articles = [
         Article(
-            number=number,
-            text=source[start:end],
-            categories=categories_for(source[start:end]),
-            evidence=[evidence(source, start, end, "exact", "rule")],
+            number=n.number,
+            text=source[n.start : n.end],
+            categories=categories_for(source[n.start : n.end]),
+            evidence=[span_evidence(source, n.start, n.end, "exact", "rule")],
         )
-        for number, start, end in draft.numbered
+        for n in draft.numbered
     ] + [
         Article(
             number=article_number(source, ev.start, ev.end),

@@ -1,0 +1,75 @@
+"""The one place the pipeline calls the model: whole-document passes and short questions.
+
+``Calls`` belongs to one document: it knows the provider, sums the cost of every call and
+lists the prompts the record used, in order. Rules never see it; model steps (``passes``,
+``questions``) get it beside the draft.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from summarizer.extract.model.prompt import PromptTemplate, load_prompt
+from summarizer.providers import CallStats, Provider
+from summarizer.record.schema import PromptRef
+
+D = TypeVar("D", bound=BaseModel)
+
+
+class Calls:
+    """The model calls of one document: provider, summed cost, prompts used in order."""
+
+    def __init__(self, provider: Provider, text: str) -> None:
+        self._provider = provider
+        # Tags that would close the data block are defused, in any letter case; offsets
+        # refer to the raw text, which the model never has to reproduce.
+        self.document = _defused(text)
+        self.stats = CallStats()
+        self.prompts: list[PromptRef] = []
+
+    @property
+    def context_tokens(self) -> int | None:
+        """The model's context window in tokens, when the provider knows it."""
+        return self._provider.info.context_tokens
+
+    def prompt(self, prompt_id: str) -> PromptTemplate:
+        """Load a prompt and list it among those this record used (once)."""
+        template = load_prompt(prompt_id)
+        if template.ref not in self.prompts:
+            self.prompts.append(template.ref)
+        return template
+
+    def ask(self, prompt_id: str, model: type[D], max_tokens: int, **variables: Any) -> D:
+        """One whole-document pass; the first of a document computes its prefix afresh."""
+        first = not self.prompts
+        template = self.prompt(prompt_id)
+        messages = template.render(document=self.document, **variables)
+        return self._call(messages, model, max_tokens, reuse_prefix=not first)
+
+    def ask_about(
+        self, template: PromptTemplate, model: type[D], max_tokens: int, **variables: Any
+    ) -> D:
+        """One short question (a sentence, an actor) that does not carry the document."""
+        return self._call(template.render(**variables), model, max_tokens, reuse_prefix=True)
+
+    def _call(
+        self, messages: list[dict[str, str]], model: type[D], max_tokens: int, *, reuse_prefix: bool
+    ) -> D:
+        result = self._provider.structured(
+            messages, model, max_tokens=max_tokens, reuse_prefix=reuse_prefix
+        )
+        self.stats.add(result.stats)
+        return result.value
+
+
+def _defused(text: str) -> str:
+    """The text with every <report> / </report> tag, in any case, made harmless."""
+    return re.sub(
+        r"<(/?)report>",
+        lambda m: f"({m.group(1)}report)",
+        text,
+        flags=re.IGNORECASE,
+    )
