@@ -3,9 +3,9 @@
     python evals/check_gold.py GOLD.json [GOLD.json ...] --documents DIR
 
 The checks live in ``summarizer.outputs.review.gold`` (the review page's import runs them
-too): valid against gold.schema.json; every quote is a substring of its document; every ``proposed_by`` is
-null or a party's name; every alias occurs in the document; the document is 350-3,000
-words; no ``must_not_appear`` entry is as similar to a real gold item as the scorer's
+too): valid against gold.schema.json; every quote is a substring of its document; every
+``proposed_by`` is null or a party's name; every alias occurs in the document; the document
+is 350-3,000 words; no ``must_not_appear`` entry is as similar to a real gold item as the scorer's
 thresholds. Prints one line per problem and exits 1 if there is any.
 """
 

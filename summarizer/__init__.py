@@ -6,8 +6,8 @@
 
 from __future__ import annotations
 
-from summarizer.api import Summarizer, summarize
-from summarizer.api import tool_version as _tool_version
+from typing import TYPE_CHECKING
+
 from summarizer.config import Settings
 from summarizer.errors import (
     ConfigurationError,
@@ -29,8 +29,12 @@ from summarizer.record.schema import (
     Provenance,
     SummaryResult,
 )
+from summarizer.version import tool_version
 
-__version__ = _tool_version()
+if TYPE_CHECKING:
+    from summarizer.api import Summarizer, summarize
+
+__version__ = tool_version()
 
 __all__ = [
     "Agreement",
@@ -54,3 +58,18 @@ __all__ = [
     "__version__",
     "summarize",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``Summarizer`` and ``summarize`` load the provider layer (openai, instructor) on first
+    use, so importing a part of the package (the rules, the record schema) does not."""
+    if name in ("Summarizer", "summarize"):
+        from summarizer import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'summarizer' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public surface (``__all__``), the lazy names included."""
+    return list(__all__)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
 
 from summarizer.config import Settings, resolve_settings
@@ -11,14 +10,7 @@ from summarizer.extract.run import chunks_of, extract
 from summarizer.io.load import check_text, sha256_text
 from summarizer.providers import Provider, open_provider
 from summarizer.record.schema import SCHEMA_VERSION, Provenance, SummaryResult, Usage
-
-
-def tool_version() -> str:
-    """The installed version of agreement-summarizer."""
-    try:
-        return version("agreement-summarizer")
-    except PackageNotFoundError:
-        return "0+unknown"
+from summarizer.version import tool_version
 
 
 class Summarizer:

@@ -11,9 +11,9 @@ from summarizer.extract.rules.derive import (
     join_touching,
     numbered_terms,
     reads_as_demand,
-    split_across_sentences,
 )
 from summarizer.text.segment import split_sentences
+from summarizer.text.spans import split_across_sentences
 
 
 def test_article_numbers_come_from_the_text():

@@ -8,15 +8,15 @@ from typing import Any
 
 import pytest
 
-from summarizer.evaluation.matching import (
+from summarizer.evaluation.matching import item_similarity
+from summarizer.evaluation.score import DocumentScore, aggregate, score_document
+from summarizer.text.similarity import (
     ITEM_THRESHOLD,
     PARTY_THRESHOLD,
-    item_similarity,
     name_similarity,
     normalise_text,
     text_similarity,
 )
-from summarizer.evaluation.score import DocumentScore, aggregate, score_document
 
 SOURCE = (
     "On Saturday the Syrian government and the “Shabab al-Sunna” faction of Aḥmad al-Ḥasan "

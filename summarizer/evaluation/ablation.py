@@ -17,11 +17,10 @@ from summarizer.evaluation.runner import (
     HEADLINE,
     EvalOptions,
     EvalOutcome,
-    configured_splits,
     evaluate_split,
-    load_thresholds,
     open_predictor,
 )
+from summarizer.evaluation.thresholds import configured_splits, load_thresholds
 from summarizer.extract.run import STEPS, SWITCHABLE
 
 #: Metrics the ablation table reports, headline first.

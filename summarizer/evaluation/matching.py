@@ -15,36 +15,13 @@ from rapidfuzz import fuzz
 from scipy.optimize import linear_sum_assignment
 
 from summarizer.text.similarity import (
-    ITEM_THRESHOLD,
     PARTY_THRESHOLD,
-    name_similarity,
     names_similarity,
-    normalise_text,
     normalise_whitespace,
     party_names,
-    party_similarity,
     text_similarity,
 )
-
-__all__ = [
-    "GROUNDED_THRESHOLD",
-    "ITEM_THRESHOLD",
-    "PARTY_THRESHOLD",
-    "evidence_spans",
-    "is_grounded",
-    "item_similarity",
-    "match_one_to_one",
-    "name_similarity",
-    "names_similarity",
-    "normalise_text",
-    "normalise_whitespace",
-    "party_names",
-    "party_similarity",
-    "proposer_matches",
-    "span_overlap",
-    "text_similarity",
-    "valid_span",
-]
+from summarizer.text.spans import shared_chars
 
 # Share of a quote that must agree with the source slice it points at to count as grounded.
 GROUNDED_THRESHOLD = 0.9
@@ -99,7 +76,7 @@ def span_overlap(left: Sequence[tuple[int, int]], right: Sequence[tuple[int, int
     best = 0.0
     for a_start, a_end in left:
         for b_start, b_end in right:
-            shared = min(a_end, b_end) - max(a_start, b_start)
+            shared = shared_chars((a_start, a_end), (b_start, b_end))
             shorter = min(a_end - a_start, b_end - b_start)
             if shared > 0 and shorter > 0:
                 best = max(best, shared / shorter)

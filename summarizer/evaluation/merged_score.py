@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from summarizer.evaluation.matching import (
+from summarizer.evaluation.matching import match_one_to_one
+from summarizer.text.similarity import (
     ITEM_THRESHOLD,
     PARTY_THRESHOLD,
-    match_one_to_one,
     name_similarity,
     party_names,
     party_similarity,

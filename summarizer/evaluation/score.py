@@ -19,14 +19,12 @@ from statistics import fmean
 from typing import Any
 
 from summarizer.evaluation.matching import (
-    ITEM_THRESHOLD,
-    PARTY_THRESHOLD,
     is_grounded,
     item_similarity,
     match_one_to_one,
-    party_similarity,
     proposer_matches,
 )
+from summarizer.text.similarity import ITEM_THRESHOLD, PARTY_THRESHOLD, party_similarity
 
 AGREEMENT_FIELDS = ("date", "status", "stage")
 LIST_KINDS = ("articles", "conditions", "parties")

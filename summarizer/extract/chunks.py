@@ -28,6 +28,7 @@ from summarizer.text.similarity import (
     text_similarity,
     with_names,
 )
+from summarizer.text.spans import overlaps
 
 #: Characters a chunk aims at: about 2,000 words, well inside the 8,192-token default
 #: context, and short enough that the 1.5B model still reads the whole chunk.
@@ -112,7 +113,7 @@ def shifted(item: Item, offset: int) -> Item:
 
 def _overlaps(a: Sequence[Evidence], b: Sequence[Evidence]) -> bool:
     """Whether any span of ``a`` overlaps any span of ``b``."""
-    return any(x.start < y.end and y.start < x.end for x in a for y in b)
+    return any(overlaps((x.start, x.end), (y.start, y.end)) for x in a for y in b)
 
 
 def _union(a: Sequence[Evidence], b: Sequence[Evidence]) -> list[Evidence]:

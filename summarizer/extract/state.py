@@ -19,8 +19,9 @@ from summarizer.extract.model.responses import (
     DemandDraft,
 )
 from summarizer.record.schema import Agreement, Article, Condition, Evidence, Party, Stance
-from summarizer.text.align import SourceIndex
+from summarizer.text.align import SourceIndex, span_evidence
 from summarizer.text.segment import Sentence
+from summarizer.text.spans import split_across_sentences
 
 
 class StepOrderError(SummarizerError):
@@ -101,3 +102,15 @@ class Draft:
         if self.agreement is None:
             raise StepOrderError("A step needs the agreement block (ground_fields) first.")
         return self.agreement
+
+    def spans_of(self, quote: str) -> list[Evidence] | None:
+        """Where the model's quote stands in the text, one span per sentence it covers (a term
+        or a demand is stated within one sentence: a quote across a break has run two
+        together); None when the quote is not in the text."""
+        ev = self.index.align(quote)
+        if ev is None:
+            return None
+        return [
+            span_evidence(self.text, a, b, ev.alignment)
+            for a, b in split_across_sentences(self.text, ev.start, ev.end, self.bounds)
+        ]

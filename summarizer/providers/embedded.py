@@ -148,8 +148,3 @@ def runtime_features() -> str:
         for name, _, on in (part.partition("=") for part in info.split("|"))
         if on.strip() == "1"
     )
-
-
-def runtime_address(server: Any) -> str:
-    """Return the runtime's loopback HTTP base URL (``http://127.0.0.1:PORT``)."""
-    return str(server.listening_address)

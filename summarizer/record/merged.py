@@ -15,8 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from summarizer.record.schema import Alignment, Category, Origin
 
-MERGED_SCHEMA_VERSION = "1"
-
 ConflictField = Literal[
     "name",
     "date",

@@ -44,7 +44,6 @@ Alignment = Literal["exact", "fuzzy"]
 #: Who chose a piece of evidence: the model (its quote, aligned by the system) or a system rule.
 Origin = Literal["model", "rule"]
 
-STANCES: tuple[Stance, ...] = ("accepts", "rejects", "conditional", "withdrew", "unclear")
 ISO_DATE_PREFIX = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 
 

@@ -8,8 +8,10 @@ becomes the party's evidence.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from summarizer.lexicon import english as lexicon
+from summarizer.text.fold import fold
 
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before white
 # space and an upper-case letter, quote or digit, or at a line break.
@@ -118,7 +120,7 @@ def split_sentences(source: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     start = 0
     for m in _BOUNDARY.finditer(source):
-        if m.group(0).strip() == "" and source[: m.start()].endswith(_ABBREVIATIONS):
+        if m.group(0).strip() == "" and source[: m.start()].endswith(lexicon.ABBREVIATIONS):
             continue
         _append(sentences, source, start, m.start())
         start = m.end()
@@ -135,14 +137,8 @@ def _append(out: list[Sentence], source: str, start: int, end: int) -> None:
         out.append(Sentence(source[start:end], start, end))
 
 
-def _fold(text: str) -> str:
-    """Lower-case and strip diacritics, so 'Ḥasan' finds 'Hasan'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", _fold(text))
+    return re.findall(r"\w+", fold(text))
 
 
 def _content_words(name: str) -> list[str]:
@@ -167,7 +163,7 @@ def mentions(sentence: str, names: list[str]) -> int:
         return 2
     for name in names:
         content = _content_words(name)
-        distinctive = [w for w in content if w not in _GENERIC]
+        distinctive = [w for w in content if w not in lexicon.GENERIC]
         if any(_same_word(d, w) for d in distinctive for w in words):
             return 1
         present = sum(1 for c in content if any(_same_word(c, w) for w in words))

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from summarizer.extract.lexicon import english as lexicon
 from summarizer.extract.model.responses import ActorDraft, DissentDraft
 from summarizer.extract.state import Draft
+from summarizer.lexicon import english as lexicon
 from summarizer.record.schema import Party
 from summarizer.text.segment import Sentence, mentions
 from summarizer.text.similarity import name_key as _key
@@ -128,10 +128,6 @@ def dissenter_named(
     return ActorDraft(name=actor, aliases=[], role="opponent", actor_type=answer.actor_type)
 
 
-# Small words inside a proper name ("Front for the Liberation of ...").
-_NAME_JOINERS = frozenset(["of", "the", "for", "and", "de", "du", "des", "la", "al", "el"])
-
-
 def _extensions(text: str, name: str) -> list[re.Match[str]]:
     """Occurrences of ``name`` that run on into more capitalised words of a longer name."""
     if not name.strip():
@@ -151,7 +147,7 @@ def _faction_of(actor: str, names: list[str]) -> bool:
             continue
         for m in _extensions(actor, name):
             extra = actor[m.start() + len(name) : m.end()].split()
-            if any(w not in _NAME_JOINERS for w in extra):
+            if any(w not in lexicon.NAME_JOINERS for w in extra):
                 return True
     return False
 

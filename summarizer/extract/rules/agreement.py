@@ -5,19 +5,12 @@ the model's, from closed sets; a record with nothing grounded is empty."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import replace
 
 from summarizer.extract.rules.dates import supported_date
 from summarizer.extract.state import Draft
 from summarizer.record.schema import Agreement
-
-
-def _folded(text: str) -> str:
-    """Lower case, accents dropped, every run of non-letters one space."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return " ".join(re.sub(r"[\W_]+", " ", bare.casefold()).split())
+from summarizer.text.fold import fold_words
 
 
 def _in_text(value: str | None, source: str) -> str | None:
@@ -29,10 +22,10 @@ def _in_text(value: str | None, source: str) -> str | None:
     """
     if not value or not value.strip():
         return None
-    wanted = _folded(value).split()
+    wanted = fold_words(value).split()
     if not wanted:
         return None
-    words = [(m.start(), m.end(), _folded(m.group())) for m in _WORD.finditer(source)]
+    words = [(m.start(), m.end(), fold_words(m.group())) for m in _WORD.finditer(source)]
     folded = [w for _, _, w in words]
     for i in range(len(words) - len(wanted) + 1):
         if folded[i : i + len(wanted)] == wanted:
@@ -40,7 +33,7 @@ def _in_text(value: str | None, source: str) -> str | None:
     return None
 
 
-#: A word as ``_folded`` sees one: a run of letters and digits.
+#: A word as ``fold_words`` sees one: a run of letters and digits.
 _WORD = re.compile(r"[^\W_]+")
 
 

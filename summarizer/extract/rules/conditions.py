@@ -8,20 +8,19 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from summarizer.extract.lexicon import english as lexicon
 from summarizer.extract.model.responses import DemandDraft
 from summarizer.extract.rules.derive import (
     demand_clause,
     join_touching,
-    overlaps,
     reads_as_demand,
-    split_across_sentences,
 )
 from summarizer.extract.rules.proposers import party_meant, proposer_of
 from summarizer.extract.state import Demand, Draft
+from summarizer.lexicon import english as lexicon
 from summarizer.record.schema import Article, Condition, Evidence
 from summarizer.text.align import SourceIndex, span_evidence
 from summarizer.text.segment import Sentence
+from summarizer.text.spans import overlaps
 
 
 def offer_terms(draft: Draft) -> Draft:
@@ -58,12 +57,11 @@ def ground_conditions(draft: Draft) -> Draft:
     found: list[Demand] = []
     dropped = draft.dropped
     for cond in draft.read_fields().conditions:
-        ev = draft.index.align(cond.quote)
-        if ev is None:
+        spans = draft.spans_of(cond.quote)
+        if spans is None:
             dropped += 1
             continue
-        for a, b in split_across_sentences(draft.text, ev.start, ev.end, draft.bounds):
-            found.append(Demand(cond, span_evidence(draft.text, a, b, ev.alignment)))
+        found += [Demand(cond, ev) for ev in spans]
     return replace(draft, demand_spans=_unique(found), dropped=dropped)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from summarizer.extract.lexicon import english as lexicon
+from summarizer.lexicon import english as lexicon
 from summarizer.text.segment import split_sentences
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from summarizer.extract.lexicon import english as lexicon
+from summarizer.lexicon import english as lexicon
 from summarizer.record.schema import Category
+from summarizer.text.spans import overlaps, word_count
 
 _COMPILED = tuple((c, re.compile(p, re.IGNORECASE)) for c, p in lexicon.CATEGORY_PATTERNS)
 
@@ -43,20 +44,6 @@ def article_number(source: str, start: int, end: int) -> str | None:
     return None
 
 
-# A sentence that opens with a numbered provision: "Article 4 obliges ...", "Under Article 6
-# the army will ...", "The second provides for ...", "Under the third, the militia ...".
-_NUMBERED_TERM = re.compile(
-    r"(?:(?P<under>Under\s+)(?:the\s+)?|The\s+)?"
-    r"(?:(?:Article|Point|Clause|Paragraph|Section|Item)\s+(?P<digits>\d{1,2})\b|"
-    r"(?P<ordinal>" + "|".join(lexicon.ORDINALS) + r")\b(?:\s+(?:article|point|clause))?)"
-    r"(?:\s+of\s+the\s+\w+)?"
-    r"(?P<verb>\s+(?:provides(?:\s+for|\s+that)?|obliges|sets\s+up|creates|establishes|"
-    r"allows|grants|declares|states(?:\s+that)?|requires|guarantees|commits|calls\s+for|"
-    r"stipulates(?:\s+that)?|bans|forbids))?[,:]?\s+",
-    re.IGNORECASE,
-)
-
-
 def numbered_terms(source: str, bounds: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
     """The terms a report states one by one under their own numbers, as (number, start, end).
 
@@ -69,7 +56,7 @@ def numbered_terms(source: str, bounds: list[tuple[int, int]]) -> list[tuple[str
     """
     found: list[tuple[str, int, int]] = []
     for start, end in bounds:
-        m = _NUMBERED_TERM.match(source, start, end)
+        m = lexicon.NUMBERED_TERM.match(source, start, end)
         if m is None or not (m.group("verb") or m.group("under")):
             continue
         ordinal = m.group("ordinal")
@@ -123,37 +110,6 @@ def listed_terms(source: str, bounds: list[tuple[int, int]]) -> list[tuple[int, 
                 if overlaps((a, b), (item.end(), stop))
             ]
     return found
-
-
-_MIN_PIECE_WORDS = 4
-
-
-def _words_in(text: str) -> int:
-    return len(re.findall(r"\w+", text))
-
-
-def overlaps(span: tuple[int, int], other: tuple[int, int]) -> bool:
-    """Whether two (start, end) spans share at least one character."""
-    return min(span[1], other[1]) > max(span[0], other[0])
-
-
-def split_across_sentences(
-    source: str, start: int, end: int, bounds: list[tuple[int, int]]
-) -> list[tuple[int, int]]:
-    """Cut a span that runs over several sentences into one span per sentence.
-
-    A term is stated within one sentence; a small model that quotes across a sentence break
-    has run two terms together, or dragged in the tail of the previous sentence. Within one
-    sentence the span comes back as it is; across sentences, pieces shorter than four words
-    ("officials.") are dropped as fragments.
-
-    Args:
-        bounds: (start, end) of every sentence of the source, in order.
-    """
-    inside = [(max(start, a), min(end, b)) for a, b in bounds if overlaps((start, end), (a, b))]
-    if len(inside) <= 1:
-        return [(start, end)]
-    return [(a, b) for a, b in inside if _words_in(source[a:b]) >= _MIN_PIECE_WORDS]
 
 
 def join_touching(
@@ -223,10 +179,10 @@ def demand_clause(source: str, start: int, end: int) -> tuple[int, int]:
     after = text[cue.end() :]
     # A quoted demand ends where the quotation closes.
     closing = re.search(r"[\u201d\"]", after)
-    if closing and _words_in(after[: closing.start()]) >= 3:
+    if closing and word_count(after[: closing.start()]) >= 3:
         after = after[: closing.start()]
     # "a road the villagers had demanded from the start": the demand came before.
-    if _words_in(after) < 3 or lexicon.AFTER_THE_DEMAND.match(after):
+    if word_count(after) < 3 or lexicon.AFTER_THE_DEMAND.match(after):
         return start, end
     new_start = start + cue.end()
     end = new_start + len(after)

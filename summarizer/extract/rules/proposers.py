@@ -9,8 +9,8 @@ as ...").
 
 from __future__ import annotations
 
-from summarizer.extract.lexicon import english as lexicon
 from summarizer.extract.rules.derive import demand_clause
+from summarizer.lexicon import english as lexicon
 from summarizer.record.schema import Party
 from summarizer.text.segment import mentions
 

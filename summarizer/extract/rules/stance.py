@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from summarizer.extract.lexicon import english as lexicon
 from summarizer.extract.model.responses import ActorDraft
 from summarizer.extract.state import Draft
+from summarizer.lexicon import english as lexicon
 from summarizer.record.schema import Evidence, Party, Stance
 from summarizer.text.align import sentence_evidence
 from summarizer.text.segment import Sentence, mentions, sentences_naming

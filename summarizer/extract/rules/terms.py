@@ -11,12 +11,11 @@ from summarizer.extract.rules.derive import (
     categories_for,
     listed_terms,
     numbered_terms,
-    overlaps,
-    split_across_sentences,
 )
 from summarizer.extract.state import Draft, NumberedSpan
 from summarizer.record.schema import Article, Evidence
 from summarizer.text.align import span_evidence
+from summarizer.text.spans import overlaps
 
 
 def ground_terms(draft: Draft) -> Draft:
@@ -27,14 +26,14 @@ def ground_terms(draft: Draft) -> Draft:
     dropped = draft.dropped
     seen: set[tuple[int, int]] = set()
     for quote in draft.term_quotes:
-        ev = draft.index.align(quote)
-        if ev is None:
+        found = draft.spans_of(quote)
+        if found is None:
             dropped += 1
             continue
-        for a, b in split_across_sentences(draft.text, ev.start, ev.end, draft.bounds):
-            if (a, b) not in seen:
-                seen.add((a, b))
-                spans.append(span_evidence(draft.text, a, b, ev.alignment))
+        for ev in found:
+            if (ev.start, ev.end) not in seen:
+                seen.add((ev.start, ev.end))
+                spans.append(ev)
     return replace(draft, term_spans=spans, dropped=dropped)
 
 

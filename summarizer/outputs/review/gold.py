@@ -15,13 +15,9 @@ from typing import Any
 import jsonschema  # type: ignore[import-untyped]
 
 from summarizer.errors import InputError
-from summarizer.evaluation.matching import (
-    ITEM_THRESHOLD,
-    PARTY_THRESHOLD,
-    item_similarity,
-    party_similarity,
-)
+from summarizer.evaluation.matching import item_similarity
 from summarizer.extract.model.prompt import data_dir
+from summarizer.text.similarity import ITEM_THRESHOLD, PARTY_THRESHOLD, party_similarity
 
 _KINDS = {"article": "articles", "condition": "conditions", "party": "parties"}
 #: Length of the eval set's documents (guide, section 9); outside it a file is still valid.

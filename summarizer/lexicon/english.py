@@ -204,3 +204,115 @@ OFFER_WORDS = re.compile(
     r"\b(?:propos\w*|offer\w*|plan\b|plans\b|draft\w*|would|suggest\w*|envisag\w*)",
     re.IGNORECASE,
 )
+
+
+# --- used by text/segment.py ---
+
+# Abbreviations that end in a period without ending the sentence.
+ABBREVIATIONS = (
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Dr.",
+    "Gen.",
+    "Col.",
+    "Lt.",
+    "Maj.",
+    "Capt.",
+    "Sgt.",
+    "St.",
+    "U.S.",
+    "U.N.",
+    "No.",
+    "Art.",
+    "Jan.",
+    "Feb.",
+    "Aug.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+    "approx.",
+    "vs.",
+    "e.g.",
+    "i.e.",
+)
+
+#: Words too generic to identify an actor on their own.
+GENERIC = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "for",
+        "with",
+        "government",
+        "forces",
+        "force",
+        "army",
+        "military",
+        "delegation",
+        "delegations",
+        "opposition",
+        "faction",
+        "factions",
+        "group",
+        "groups",
+        "party",
+        "parties",
+        "council",
+        "committee",
+        "police",
+        "people",
+        "civilian",
+        "civilians",
+        "representatives",
+        "representative",
+        "national",
+        "state",
+        "states",
+        "leaders",
+        "leader",
+        "officials",
+        "official",
+        "side",
+        "sides",
+        "movement",
+        "front",
+        "union",
+        "ministry",
+        "minister",
+        "local",
+        "regional",
+        "international",
+        "armed",
+        "rebels",
+        "rebel",
+        "fighters",
+        "militia",
+        "militias",
+        "security",
+    ]
+)
+
+
+# --- used by rules/derive.py ---
+
+# A sentence that opens with a numbered provision: "Article 4 obliges ...", "Under Article 6
+# the army will ...", "The second provides for ...", "Under the third, the militia ...".
+NUMBERED_TERM = re.compile(
+    r"(?:(?P<under>Under\s+)(?:the\s+)?|The\s+)?"
+    r"(?:(?:Article|Point|Clause|Paragraph|Section|Item)\s+(?P<digits>\d{1,2})\b|"
+    r"(?P<ordinal>" + "|".join(ORDINALS) + r")\b(?:\s+(?:article|point|clause))?)"
+    r"(?:\s+of\s+the\s+\w+)?"
+    r"(?P<verb>\s+(?:provides(?:\s+for|\s+that)?|obliges|sets\s+up|creates|establishes|"
+    r"allows|grants|declares|states(?:\s+that)?|requires|guarantees|commits|calls\s+for|"
+    r"stipulates(?:\s+that)?|bans|forbids))?[,:]?\s+",
+    re.IGNORECASE,
+)
+
+
+# --- used by rules/actors.py ---
+
+# Small words inside a proper name ("Front for the Liberation of ...").
+NAME_JOINERS = frozenset(["of", "the", "for", "and", "de", "du", "des", "la", "al", "el"])
