@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -21,6 +22,8 @@ DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 #: Model name sent to OpenAI-compatible servers when none is given; most serve one model.
 DEFAULT_COMPATIBLE_MODEL = "default"
 APP_NAME = "agreement-summarizer"
+#: Seconds one request to a server may take when no timeout is given.
+SERVER_TIMEOUT = 300.0
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,10 @@ class Settings:
     #: Transport retries per request (timeouts, connection errors, 429, 5xx).
     transport_retries: int = 4
     #: Seconds allowed for one request, and the cap on all transport retries of one request.
-    timeout: float = 300.0
+    #: None: the provider's default, 300 s for a server and no deadline for the embedded
+    #: model, whose in-process call cannot be stopped midway and whose speed follows the
+    #: machine's load (the per-document deadline still bounds it, between calls).
+    timeout: float | None = None
     #: Seconds allowed for one whole document, every call and retry included; None: no limit.
     #: The embedded runtime cannot stop inside a call, so there it is checked between calls.
     document_timeout: float | None = 1800.0
@@ -114,6 +120,13 @@ def resolve_settings(settings: Settings | None = None) -> Settings:
             "The openai-compatible provider needs a server URL.",
             hint="Set OPENAI_BASE_URL (e.g. http://localhost:11434/v1) or pass --base-url.",
         )
+    if provider == "openai-compatible" and not _usable_url(base_url or ""):
+        # Caught here, a garbage URL costs nothing; at the first request it cost 15-17 s of
+        # connection retries before the same message.
+        raise ConfigurationError(
+            "The server URL is not an http(s) URL with a host.",
+            hint="Pass --base-url / OPENAI_BASE_URL like http://localhost:11434/v1.",
+        )
     if provider == "openai" and not api_key:
         raise ConfigurationError(
             "No OpenAI API key found.",
@@ -127,7 +140,7 @@ def resolve_settings(settings: Settings | None = None) -> Settings:
     if (
         s.max_retries < 0
         or s.transport_retries < 0
-        or s.timeout <= 0
+        or (s.timeout is not None and s.timeout <= 0)
         or (s.document_timeout is not None and s.document_timeout <= 0)
     ):
         raise ConfigurationError(
@@ -142,9 +155,20 @@ def resolve_settings(settings: Settings | None = None) -> Settings:
         api_key=api_key if provider != "embedded" else None,
         model_path=model_path,
         cache_dir=s.cache_dir or default_cache_dir(),
+        timeout=s.timeout if s.timeout is not None or provider == "embedded" else SERVER_TIMEOUT,
         threads=s.threads or _available_cores(),
         reason=reason,
     )
+
+
+def _usable_url(url: str) -> bool:
+    """Whether ``url`` is http(s) with a host and a valid port: something a request can reach."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises ValueError for a port out of range or not a number
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _available_cores() -> int:

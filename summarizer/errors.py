@@ -6,6 +6,7 @@ Every error derives from one base, so callers can catch everything with one clau
     ├── ConfigurationError        settings or environment are wrong or incomplete
     │   └── ModelUnavailableError the embedded model cannot be assembled or loaded
     ├── InputError                the document cannot be processed (empty, binary, too long)
+    ├── UsageError                the arguments contradict each other (an output over an input)
     ├── ProviderError             the model provider failed (transport, auth, timeout)
     │   ├── ProviderUnreachableError  the server could not be reached at all
     │   └── DocumentTimeoutError  one document ran past its own deadline
@@ -40,6 +41,12 @@ class ModelUnavailableError(ConfigurationError):
 
 class InputError(SummarizerError):
     """The input document cannot be processed as given."""
+
+
+class UsageError(SummarizerError):
+    """The command's arguments cannot be carried out as given: an output would replace one of
+    the command's own inputs, or an output location cannot be written. Found before any
+    model call, so nothing is spent and nothing is changed."""
 
 
 class ProviderError(SummarizerError):

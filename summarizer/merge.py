@@ -33,9 +33,8 @@ from summarizer.record.schema import Article, Condition, Evidence, Party, Summar
 from summarizer.text.similarity import (
     ITEM_THRESHOLD,
     PARTY_THRESHOLD,
+    distinguishing_codes,
     name_similarity,
-    names_similarity,
-    party_named,
     text_similarity,
     with_names,
 )
@@ -66,6 +65,20 @@ def _names(party: Party) -> list[str]:
     return [party.name, *party.aliases]
 
 
+def _alike(a: str, b: str) -> float:
+    """``name_similarity``, but 0 for names that differ in a number or a code ("Division 25"
+    and "Division 26", "Unit0-Omega Front" and "Unit1-Omega Front"): different actors, or
+    different agreements, however alike the rest of the name."""
+    if distinguishing_codes(a) != distinguishing_codes(b):
+        return 0.0
+    return name_similarity(a, b)
+
+
+def _names_alike(left: Sequence[str], right: Sequence[str]) -> float:
+    """Best ``_alike`` over all pairs of names; 0.0 if either list is empty."""
+    return max((_alike(a, b) for a in left for b in right), default=0.0)
+
+
 def _distinctive(party: Party) -> list[str]:
     """The names of a party that could belong to no other actor: proper names, not "the army"."""
     return [n for n in _names(party) if any(c.isupper() for c in n) and not n.startswith("the ")]
@@ -86,14 +99,11 @@ def _same_agreement(a: SummaryResult, b: SummaryResult) -> bool:
         and b_name
         and any(c.isupper() for c in a_name)
         and any(c.isupper() for c in b_name)
-        and name_similarity(a_name, b_name) >= PARTY_THRESHOLD
+        and _alike(a_name, b_name) >= PARTY_THRESHOLD
     ):
         return True
     shared_parties = sum(
-        any(
-            names_similarity(_distinctive(pa), _distinctive(pb)) >= PARTY_THRESHOLD
-            for pb in b.parties
-        )
+        any(_names_alike(_distinctive(pa), _distinctive(pb)) >= PARTY_THRESHOLD for pb in b.parties)
         for pa in a.parties
         if _distinctive(pa)
     )
@@ -139,7 +149,7 @@ def _equal(a: str, b: str) -> bool:
 
 def _same_name(a: str, b: str) -> bool:
     """Two spellings of one name or place ("Port Vell" and "PORT VELL") agree."""
-    return name_similarity(a, b) >= PARTY_THRESHOLD
+    return _alike(a, b) >= PARTY_THRESHOLD
 
 
 def _same_date(a: str, b: str) -> bool:
@@ -276,7 +286,7 @@ def merge_records(inputs: Sequence[Input], *, tool_version: str = "") -> MergeOu
     parties: list[MergedParty] = []
     party_clusters = _cluster(
         [(s, r.parties) for s, r in records],
-        lambda x, y: names_similarity(_names(x), _names(y)) >= PARTY_THRESHOLD,
+        lambda x, y: _names_alike(_names(x), _names(y)) >= PARTY_THRESHOLD,
     )
     for group in party_clusters:
         party, fields = _party(group, dates)
@@ -286,8 +296,12 @@ def merge_records(inputs: Sequence[Input], *, tool_version: str = "") -> MergeOu
 
     def canonical(name: str | None) -> str | None:
         """A proposer's canonical party name, so two spellings are not a conflict."""
-        found = party_named(name, parties) if name is not None else None
-        return found.name if found is not None else name
+        if name is None:
+            return None
+        found = (
+            p for p in parties if _names_alike([name], [p.name, *p.aliases]) >= PARTY_THRESHOLD
+        )
+        return next((p.name for p in found), name)
 
     articles = [
         _article(c)

@@ -6,7 +6,7 @@ place (``format_error`` and ``exit_code_for``); tracebacks only with ``SUMMARIZE
 Exit codes:
     0    every document was summarized (or skipped as already done)
     1    some documents failed (a failed extraction, or an unreadable file among others)
-    2    usage error (bad option or argument)
+    2    usage error (bad option or argument; an output that would replace an input)
     3    configuration or provider error: no key, unreachable server, model unavailable
     4    input error: missing, empty, binary or too large file, folder without .txt/.md files
          (when every document given fails that way, e.g. a single bad file)

@@ -30,9 +30,18 @@ from summarizer import (
     SummarizerError,
     SummaryResult,
 )
+from summarizer.errors import UsageError
 from summarizer.extract.model.prompt import load_prompt
 from summarizer.extract.run import PROMPT_IDS
-from summarizer.io.load import decode_document, read_document, sha256_text
+from summarizer.io.load import (
+    MAX_RECORD_BYTES,
+    decode_document,
+    is_regular_file,
+    read_bounded,
+    read_document,
+    read_record,
+    sha256_text,
+)
 from summarizer.outputs.render import to_markdown
 from summarizer.outputs.review.page import IndexEntry, index_page, review_page
 from summarizer.record.schema import SCHEMA_VERSION
@@ -120,6 +129,10 @@ class Events:
 def _directory_documents(directory: Path, exclude: Path | None) -> list[Document]:
     """Every .txt/.md file under a directory (recursively, sorted, hidden entries skipped)."""
     skip = exclude.resolve() if exclude is not None else None
+    if skip is not None and directory.resolve() not in skip.parents:
+        # Only an output folder inside this one holds files to leave out; the folder itself or
+        # one above it would leave out every report ("no .txt or .md files", wrongly).
+        skip = None
     found = sorted(
         p
         for p in directory.rglob("*")
@@ -195,8 +208,8 @@ def write_index(out_dir: Path) -> Path:
         if not html_path.exists():
             continue
         try:
-            result = SummaryResult.model_validate_json(json_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            result = read_record(json_path)
+        except InputError:
             continue
         relative = html_path.relative_to(out_dir).as_posix()
         entries.append(IndexEntry(relative.removesuffix(".html"), relative, result))
@@ -205,26 +218,118 @@ def write_index(out_dir: Path) -> Path:
     return target
 
 
-def check_output_names(documents: Sequence[Document], out_dir: Path, *, html: bool = False) -> None:
+def check_output_file(target: Path, inputs: Sequence[Path], *, option: str) -> None:
+    """Refuse an output file that is one of the command's inputs, or not a file at all.
+
+    ``os.replace`` onto a device or a link in /dev would replace the node itself, and onto an
+    input would destroy it; both are refused before anything is read or asked.
+
+    Raises:
+        UsageError: naming the input or the kind of file.
+    """
+    key = target.resolve()
+    for path in inputs:
+        if path.resolve() == key:
+            raise UsageError(
+                f"{option} {target} is one of this command's inputs ({path}); writing there "
+                "would destroy it.",
+                hint=f"Choose another {option} path.",
+            )
+    if target.is_dir():
+        raise UsageError(f"{option} {target} is a directory.", hint="Give a file name.")
+    if os.path.lexists(target) and not (target.is_file() and not target.is_symlink()):
+        raise UsageError(
+            f"{option} {target} exists and is not a regular file (a device, pipe or link).",
+            hint=f"Choose another {option} path, or leave {option} out to print to stdout.",
+        )
+    check_writable(target.parent, option=option)
+
+
+def check_writable(folder: Path, *, option: str) -> None:
+    """Refuse a folder that cannot be created or written, without leaving anything in it.
+
+    Raises:
+        UsageError: the folder (or the nearest existing folder above it) cannot be written.
+    """
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    try:
+        if not existing.is_dir():
+            raise NotADirectoryError(20, "not a directory", str(existing))
+        # A real file, not os.access: root passes every permission check of access(2), and a
+        # read-only mount or a full inode table shows only when something is created.
+        fd, name = tempfile.mkstemp(dir=existing, prefix=".summarizer-probe-", suffix=".tmp")
+        os.close(fd)
+        os.unlink(name)
+    except OSError as e:
+        raise UsageError(
+            f"{option} {folder} cannot be written ({e.strerror or e}).",
+            hint="Check the path and its permissions before a run spends model calls.",
+        ) from e
+
+
+def check_output_locations(
+    documents: Sequence[Document],
+    options: BatchOptions,
+    *,
+    merged: bool = False,
+) -> None:
+    """Check every output of a run before its first model call.
+
+    Refuses an output over an input (``.json``, ``.md``, ``.html``, ``index.html``,
+    ``merged.json`` or ``--jsonl``), a ``--jsonl`` that is a device, pipe or folder, and
+    locations that cannot be written; then the clashes of ``check_output_names``.
+
+    Raises:
+        UsageError: an output over an input, or an unwritable location.
+        InputError: two documents would write the same output.
+    """
+    inputs = [d.path for d in documents if d.path is not None and d.error is None]
+    if options.jsonl is not None:
+        check_output_file(options.jsonl, inputs, option="--jsonl")
+    out = options.out_dir
+    if out is None:
+        return
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is not a folder.", hint="Give a folder for --out.")
+    check_writable(out, option="--out")
+    extra = [out / "merged.json"] if merged else []
+    extra += [out / "index.html"] if options.html else []
+    for target in extra:
+        check_output_file(target, inputs, option="--out")
+    check_output_names(documents, out, html=options.html, markdown=options.markdown)
+
+
+def check_output_names(
+    documents: Sequence[Document], out_dir: Path, *, html: bool = False, markdown: bool = True
+) -> None:
     """Refuse a run where two documents would write the same output, or overwrite an input.
 
     Raises:
-        InputError: naming the clash.
+        UsageError: a document's output would replace an input (its own or another's).
+        InputError: two documents would write the same output.
     """
     inputs = {d.path.resolve(): d for d in documents if d.path is not None and d.error is None}
     owners: dict[Path, Document] = {}
     for doc in documents:
         if doc.error is not None:
             continue
-        pages = (page_path(doc, out_dir),) if html else ()
-        for target in (*output_paths(doc, out_dir), *pages):
+        json_path, md_path = output_paths(doc, out_dir)
+        targets = [json_path, *([md_path] if markdown else []), *([page_path(doc, out_dir)] * html)]
+        for target in targets:
             if target == out_dir / "index.html":
                 raise InputError(
                     f"{doc.name} would be written to {target}, the index of review pages.",
                     hint="Rename the report.",
                 )
             key = target.resolve()
-            other = owners.get(key) or inputs.get(key)
+            if (source := inputs.get(key)) is not None:
+                raise UsageError(
+                    f"{doc.name} would be written to {target}, over the input {source.name}.",
+                    hint="Give another --out folder, or another --format.",
+                )
+            other = owners.get(key)
             if other is not None and other is not doc:
                 raise InputError(
                     f"{doc.name} and {other.name} would both be written to {target}.",
@@ -356,27 +461,40 @@ def _reusable(key: RecordKey | None, wanted: RecordKey) -> bool:
 
 
 def _done_in_file(path: Path) -> RecordKey | None:
-    """Key of a finished record file, or None when missing or unreadable."""
-    try:
-        return _key(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError):
+    """Key of a finished record file, or None when missing, unreadable or not a record."""
+    if not is_regular_file(path):
         return None
+    try:
+        raw = read_bounded(path, limit=MAX_RECORD_BYTES, what="a record", regular_only=True)
+        return _key(json.loads(raw))
+    except (InputError, ValueError, RecursionError):
+        return None  # a deeply nested file is no record either
 
 
 def _done_in_jsonl(path: Path) -> list[RecordKey]:
-    """Keys of every record already in a JSON Lines file."""
+    """Keys of every record already in a JSON Lines file, read one bounded line at a time.
+
+    A line longer than a record can be is skipped in pieces, never held whole; only the keys
+    are kept, so memory follows the number of records, not the file's size.
+    """
     keys: list[RecordKey] = []
+    if not is_regular_file(path):
+        return keys  # check_output_locations refuses a device or pipe before the run
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        with path.open("rb") as f:
+            while line := f.readline(MAX_RECORD_BYTES + 1):
+                if len(line) > MAX_RECORD_BYTES:
+                    while not line.endswith(b"\n") and (line := f.readline(MAX_RECORD_BYTES)):
+                        pass  # the remainder of an over-long line, in bounded pieces
+                    continue
+                try:
+                    key = _key(json.loads(line))
+                except (ValueError, RecursionError):
+                    continue
+                if key is not None:
+                    keys.append(key)
     except OSError:
         return keys
-    for line in lines:
-        try:
-            key = _key(json.loads(line))
-        except ValueError:
-            continue
-        if key is not None:
-            keys.append(key)
     return keys
 
 
@@ -431,8 +549,8 @@ class _Run:
         if all(path.exists() for path in wanted):
             return
         try:
-            result = SummaryResult.model_validate_json(json_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            result = read_record(json_path)
+        except InputError:
             return  # is_done read it a moment ago; if it is gone now, the next run redoes it
         self.write_views(document, result, text, only_missing=True)
 

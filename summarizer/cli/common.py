@@ -19,9 +19,36 @@ from summarizer import (
     SummarizerError,
     __version__,
 )
+from summarizer.cli.progress import printable
 from summarizer.config import debug_enabled
+from summarizer.errors import UsageError
+from summarizer.providers.secrets import scrub
 
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 3, 4, 130
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CONFIG, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+
+
+def _click_exits() -> tuple[type[BaseException], ...]:
+    """click's exceptions that end a command (exits, aborts, usage errors), and typer's copies.
+
+    typer up to 0.2x re-exports click's classes; later releases carry their own copy of click,
+    whose ``BadParameter`` is no subclass of ``click.ClickException``. Both must pass through
+    ``handled`` untouched so typer prints its usage message and exits 2.
+    """
+    found: set[type[BaseException]] = {
+        click.ClickException,
+        click.exceptions.Exit,
+        click.Abort,
+        typer.Exit,
+        typer.Abort,
+    }
+    for cls in (typer.BadParameter, typer.Exit, typer.Abort):
+        found.update(b for b in cls.__mro__ if b.__name__ in ("ClickException", "Exit", "Abort"))
+    return tuple(found)
+
+
+_CLICK_EXITS = _click_exits()
+#: Longest traceback shown with SUMMARIZER_DEBUG=1.
+_TRACE_CHARS = 20_000
 
 app = typer.Typer(
     name="summarizer",
@@ -55,6 +82,8 @@ def exit_code_for(error: BaseException) -> int:
     """The exit code of an error (see the module docstring)."""
     if isinstance(error, KeyboardInterrupt):
         return EXIT_INTERRUPTED
+    if isinstance(error, UsageError):
+        return EXIT_USAGE
     if isinstance(error, InputError):
         return EXIT_INPUT
     if isinstance(error, ConfigurationError | ProviderError):
@@ -73,13 +102,15 @@ def format_error(error: BaseException, *, name: str | None = None) -> str:
         message = f"{name}: {message}"
     lines = [f"error: {message}"] + ([f"  hint: {hint}"] if hint else [])
     if debug_enabled():
-        lines.append("".join(traceback.format_exception(error)).rstrip())
+        # A server may echo a key into an error the traceback quotes: mask it here too.
+        trace = "".join(traceback.format_exception(error)).rstrip()
+        lines.append(scrub(trace, limit=_TRACE_CHARS, keep_lines=True))
     return "\n".join(lines)
 
 
 def err(text: str) -> None:
-    """Write a diagnostic line to stderr."""
-    click.echo(text, err=True)
+    """Write a diagnostic line to stderr, control characters of names shown as escapes."""
+    click.echo(printable(text), err=True)
 
 
 @contextmanager
@@ -87,7 +118,7 @@ def handled() -> Iterator[None]:
     """Turn library errors into a message and an exit code; leave click's own exits alone."""
     try:
         yield
-    except (typer.Exit, click.exceptions.Exit, click.ClickException, click.Abort):
+    except _CLICK_EXITS:
         raise
     except BrokenPipeError:
         raise  # the reader of stdout went away: typer exits 1 quietly
@@ -123,7 +154,7 @@ def main(
     Exit codes:
       0    ok (every document summarized or already done)
       1    some documents failed
-      2    usage error
+      2    usage error (also: an output that would replace an input)
       3    configuration or provider error (key, server, model)
       4    input error (missing, empty, binary or too large file; folder without .txt/.md)
       130  interrupted (finished outputs are kept)

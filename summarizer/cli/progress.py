@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 
 import click
@@ -20,6 +21,18 @@ from rich.progress import (
 
 from summarizer import Summarizer
 from summarizer.cli.batch import BatchReport, Document, Events, Outcome
+
+
+def printable(text: str) -> str:
+    """``text`` with control and format characters shown as escapes (``\\x1b``), line breaks
+    kept: a file name or a server's message must not move the cursor, retitle the terminal or
+    reorder the line on stderr."""
+    return "".join(
+        ch
+        if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Zl", "Zp")
+        else ascii(ch)[1:-1]
+        for ch in text
+    )
 
 
 def duration(seconds: float) -> str:
@@ -45,6 +58,7 @@ class ProgressReporter(Events):
 
     def log(self, text: str) -> None:
         """A line on stderr, above the progress bar if one is shown."""
+        text = printable(text)
         if self.progress is not None:
             self.progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
         else:
@@ -82,7 +96,7 @@ class ProgressReporter(Events):
     def document_started(self, document: Document) -> None:
         """Show the current file."""
         if self.progress is not None and self.task is not None:
-            self.progress.update(self.task, description=escape(document.name))
+            self.progress.update(self.task, description=escape(printable(document.name)))
         elif self.verbose:
             self.log(f"[{self.finished + 1}/{self.total}] summarizing {document.name}")
 

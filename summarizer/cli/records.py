@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from enum import StrEnum
 from pathlib import Path
@@ -14,6 +15,7 @@ from summarizer import (
     __version__,
 )
 from summarizer.cli.batch import (
+    check_output_file,
     write_atomic,
 )
 from summarizer.cli.common import (
@@ -74,9 +76,10 @@ def review(
             return
         if record is None:
             raise typer.BadParameter("give a RECORD.json, or --import FILE --into FOLDER.")
+        target = output or record.with_suffix(".html")
+        check_output_file(target, [record, *([document] if document else [])], option="--output")
         result = read_record(record)
         text = read_document(document) if document is not None else None
-        target = output or record.with_suffix(".html")
         write_atomic(target, review_page(result, text, title=(document or record).name))
         err(f"review page: {target}")
 
@@ -87,11 +90,29 @@ def _merge_input(arg: str) -> MergeInput:
     Raises:
         InputError: the file is not a record of this schema version, or the date is not ISO.
     """
+    path, day = _record_path(arg)
+    if day and not _real_date(day):
+        raise InputError(
+            f"{arg}: {day} is not a date.", hint="Give the report's date as YYYY-MM-DD or YYYY-MM."
+        )
+    return MergeInput(read_record(path), record_file=path.name, report_date=day or None)
+
+
+def _record_path(arg: str) -> tuple[Path, str]:
+    """The record file of ``RECORD.json[@YYYY-MM-DD]`` and the date given ("" when none)."""
     # Only a trailing "@date" is a date: a path may hold "@" of its own.
     dated = re.search(r"@(\d{4}-\d\d(?:-\d\d)?)$", arg)
     path_text, day = (arg[: dated.start()], dated.group(1)) if dated else (arg, "")
-    path = Path(path_text)
-    return MergeInput(read_record(path), record_file=path.name, report_date=day or None)
+    return Path(path_text), day
+
+
+def _real_date(day: str) -> bool:
+    """Whether ``YYYY-MM-DD`` or ``YYYY-MM`` is a day or month of the calendar (not 2020-13-45)."""
+    try:
+        datetime.date.fromisoformat(day if len(day) == 10 else f"{day}-01")
+    except ValueError:
+        return False
+    return True
 
 
 def _merged_json(inputs: list[MergeInput]) -> tuple[str, list[MergeInput]]:
@@ -121,6 +142,8 @@ def merge(
     left out (exit 1); the rest are merged.
     """
     with handled():
+        if output is not None:
+            check_output_file(output, [_record_path(a)[0] for a in records], option="--output")
         inputs: list[MergeInput] = []
         bad = 0
         for arg in records:
@@ -182,5 +205,6 @@ def export(
         for path in write_corpus(corpus, fmt.value, output):
             err(f"wrote {path}")
         counts = ", ".join(f"{len(rows)} {name}" for name, rows in corpus.tables.items())
-        err(f"export: {counts}; {len(corpus.skipped)} file(s) skipped")
+        notes = "".join(f"; {note}" for note in corpus.changes.notes())
+        err(f"export: {counts}; {len(corpus.skipped)} file(s) skipped{notes}")
     raise typer.Exit(EXIT_FAILED if corpus.skipped else EXIT_OK)

@@ -20,7 +20,7 @@ from summarizer.cli.batch import (
     BatchOptions,
     BatchReport,
     Document,
-    check_output_names,
+    check_output_locations,
     discover,
     output_paths,
     run_batch,
@@ -42,6 +42,7 @@ from summarizer.cli.common import (
 from summarizer.cli.progress import ProgressReporter
 from summarizer.cli.records import _merge_input, _merged_json
 from summarizer.config import resolve_settings
+from summarizer.io.load import read_stream
 from summarizer.merge import Input as MergeInput
 from summarizer.outputs.render import to_json, to_markdown, to_table
 from summarizer.outputs.review import review_page
@@ -137,7 +138,11 @@ def summarize(
     ] = None,
     timeout: Annotated[
         float | None,
-        typer.Option(min=0.1, help="Seconds per request, connect to last byte. [default: 300]"),
+        typer.Option(
+            min=0.1,
+            help="Seconds per request, connect to last byte. [default: 300 for a server; none "
+            "for the embedded model, which --document-timeout bounds]",
+        ),
     ] = None,
     document_timeout: Annotated[
         float | None,
@@ -150,8 +155,10 @@ def summarize(
         int | None,
         typer.Option(
             min=4096,
-            help="Embedded model's context in tokens (up to 32768); a longer document is read "
-            "in chunks. [default: 8192]",
+            max=32768,
+            help="Embedded model's context in tokens (up to 32768, and no more than the model "
+            "file's own); a longer document is read in chunks. Remote providers are never "
+            "chunked and ignore it. [default: 8192]",
         ),
     ] = None,
     concurrency: Annotated[
@@ -178,17 +185,13 @@ def summarize(
             "context_tokens": context_tokens,
         }
         settings = Settings().with_changes(**{k: v for k, v in changes.items() if v is not None})
-        resolve_settings(settings)  # configuration errors first, before any document is read
+        # Configuration errors first, before any document is read.
+        resolved = resolve_settings(settings)
+        if context_tokens is not None and resolved.provider != "embedded" and not quiet:
+            err(f"note: --context-tokens is ignored by the {resolved.provider} provider.")
         documents = discover(paths, exclude=out)
         if fmt is OutputFormat.html and out is None and len(documents) > 1:
             raise typer.BadParameter("--format html of several documents needs --out DIR.")
-        if out is not None:
-            check_output_names(documents, out, html=fmt is OutputFormat.html)
-        stdin = sys.stdin.buffer
-        if any(d.path is None and d.error is None for d in documents) and sys.stdin.isatty():
-            err("reading a report from stdin; end it with Ctrl-D.")
-        fmt = fmt or (OutputFormat.table if sys.stdout.isatty() else OutputFormat.json)
-        to_files = out is not None or jsonl is not None
         options = BatchOptions(
             out_dir=out,
             jsonl=jsonl,
@@ -197,6 +200,14 @@ def summarize(
             concurrency=concurrency,
             force=force,
         )
+        # Before the model loads and before any request: an output over an input, or one
+        # that cannot be written, would otherwise show only after records were paid for.
+        check_output_locations(documents, options, merged=merge_them)
+        stdin = sys.stdin.buffer
+        if any(d.path is None and d.error is None for d in documents) and sys.stdin.isatty():
+            err("reading a report from stdin; end it with Ctrl-D.")
+        fmt = fmt or (OutputFormat.table if sys.stdout.isatty() else OutputFormat.json)
+        to_files = out is not None or jsonl is not None
         # A bar on the same terminal as the records would tear; keep to log lines then.
         bar = to_files or not sys.stdout.isatty()
         reporter = ProgressReporter(quiet=quiet, verbose=verbose, describe=format_error, bar=bar)
@@ -206,7 +217,7 @@ def summarize(
                 lambda: Summarizer(settings),
                 options,
                 reporter,
-                stdin=stdin.read,
+                stdin=lambda: read_stream(stdin, name="<stdin>"),
                 emit=None if to_files or merge_them else _emitter(fmt, len(documents) == 1),
             )
         finally:

@@ -4,13 +4,19 @@ records this tool wrote earlier, read back for review and merging."""
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from summarizer.errors import InputError
 from summarizer.record.schema import SCHEMA_VERSION, SummaryResult
 
 #: A news report is a few thousand characters; anything past this is not one document.
 MAX_DOCUMENT_BYTES = 2_000_000
+#: A record (or a gold file) of a report within MAX_DOCUMENT_BYTES: its quotes are short
+#: spans of the report, so ten times the report's bound leaves a wide margin.
+MAX_RECORD_BYTES = 20_000_000
 
 
 def decode_document(data: bytes, *, name: str = "<input>", size: int | None = None) -> str:
@@ -65,17 +71,54 @@ def check_text(text: str, *, name: str = "<input>") -> str:
     return text
 
 
-def read_document(path: Path) -> str:
-    """Read and decode one document file.
+def _too_large(name: str, size: str, limit: int, what: str) -> InputError:
+    """The error for a file past its bound."""
+    return InputError(
+        f"{name}: {size} bytes is too large for {what} (limit {limit:,}).",
+        hint="Split it into separate reports, one agreement each."
+        if what == "one report"
+        else "Give a file this tool wrote.",
+    )
+
+
+def read_stream(stream: BinaryIO, *, name: str, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
+    """Read at most ``limit`` bytes of a stream (standard input, a pipe, a device).
 
     Raises:
-        InputError: the file is missing, unreadable, empty, binary, not UTF-8 or too large.
+        InputError: the stream holds more than ``limit`` bytes (not read past the bound).
+    """
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise _too_large(name, f"more than {limit:,}", limit, "one report")
+    return data
+
+
+def read_bounded(
+    path: Path, *, limit: int, what: str = "one report", regular_only: bool = False
+) -> bytes:
+    """Read a file's bytes, never more than ``limit`` of them.
+
+    The size a file reports is not trusted alone: devices and pipes report 0, so the read
+    itself stops at the bound. ``regular_only`` refuses anything but a regular file before
+    opening it (opening a named pipe waits for a writer that may never come).
+
+    Raises:
+        InputError: the file is missing, a directory, unreadable, not a regular file (with
+            ``regular_only``) or larger than ``limit``.
     """
     try:
-        # Check the size before reading so a huge file is refused without loading it.
-        if path.stat().st_size > MAX_DOCUMENT_BYTES:
-            return decode_document(b"", name=str(path), size=path.stat().st_size)
-        data = path.read_bytes()
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(21, "is a directory", str(path))
+        if not stat.S_ISREG(info.st_mode) and regular_only:
+            raise InputError(
+                f"{path}: not a regular file (a device, pipe or socket).",
+                hint="Give a file on disk.",
+            )
+        if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+            raise _too_large(str(path), f"{info.st_size:,}", limit, what)
+        with path.open("rb") as f:
+            data = f.read(limit + 1)
     except FileNotFoundError as e:
         raise InputError(f"{path}: no such file.", hint="Check the path.") from e
     except IsADirectoryError as e:
@@ -84,7 +127,26 @@ def read_document(path: Path) -> str:
         raise InputError(
             f"{path}: cannot be read ({e.strerror}).", hint="Check permissions."
         ) from e
-    return decode_document(data, name=str(path))
+    if len(data) > limit:
+        raise _too_large(str(path), f"more than {limit:,}", limit, what)
+    return data
+
+
+def is_regular_file(path: Path) -> bool:
+    """True when ``path`` is a regular file (following links); never opens it."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def read_document(path: Path) -> str:
+    """Read and decode one document file (a pipe or device is read up to the bound).
+
+    Raises:
+        InputError: the file is missing, unreadable, empty, binary, not UTF-8 or too large.
+    """
+    return decode_document(read_bounded(path, limit=MAX_DOCUMENT_BYTES), name=str(path))
 
 
 def sha256_text(text: str) -> str:
@@ -98,9 +160,10 @@ def read_record(path: Path) -> SummaryResult:
     Raises:
         InputError: the file cannot be read, is not a record, or is of another schema version.
     """
+    raw = read_bounded(path, limit=MAX_RECORD_BYTES, what="a record", regular_only=True)
     try:
-        record = SummaryResult.model_validate_json(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as e:
+        record = SummaryResult.model_validate_json(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:
         raise InputError(
             f"{path}: not a record of this tool ({' '.join(str(e).split())[:200]}).",
             hint="Give a .json file written by summarizer summarize.",

@@ -10,14 +10,18 @@ left out; every file is written atomically.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import re
+import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from summarizer.cli.batch import write_atomic_with
-from summarizer.errors import ConfigurationError, InputError
+from summarizer.cli.batch import check_output_file
+from summarizer.errors import ConfigurationError, InputError, UsageError
+from summarizer.io.load import MAX_RECORD_BYTES, is_regular_file, read_bounded
 from summarizer.record.schema import SCHEMA_VERSION, Category, SummaryResult
 
 ExportFormat = Literal["csv", "parquet", "xlsx"]
@@ -33,6 +37,8 @@ class Corpus:
         default_factory=lambda: {name: [] for name in TABLES}
     )
     skipped: list[tuple[Path, str]] = field(default_factory=list)
+    #: What the last ``write_corpus`` changed in cells (replaced characters, cut cells).
+    changes: CellChanges = field(default_factory=lambda: CellChanges())
 
     @property
     def records(self) -> int:
@@ -138,13 +144,21 @@ def read_corpus(folder: Path) -> Corpus:
         raise InputError(f"{folder}: no .json records in this folder.")
     corpus = Corpus()
     for path in paths:
+        if not is_regular_file(path):
+            # Never opened: a named pipe would wait for a writer, a device never end.
+            corpus.skipped.append((path, "not a regular file (a device, pipe or socket)"))
+            continue
         try:
-            raw = path.read_text(encoding="utf-8")
+            data = read_bounded(path, limit=MAX_RECORD_BYTES, what="a record", regular_only=True)
+            raw = data.decode("utf-8")
             record = SummaryResult.model_validate_json(raw)
-        except (OSError, UnicodeDecodeError) as e:
+        except InputError as e:
+            corpus.skipped.append((path, str(e).removeprefix(f"{path}: ")))
+            continue
+        except UnicodeDecodeError as e:
             corpus.skipped.append((path, f"unreadable: {e}"))
             continue
-        except ValueError as e:
+        except (ValueError, RecursionError) as e:
             version = _schema_version(raw)
             reason = (
                 f"schema version {version}, this tool reads {SCHEMA_VERSION}"
@@ -171,24 +185,74 @@ def _schema_version(raw: str) -> str | None:
 
     try:
         value = json.loads(raw)["provenance"]["schema_version"]
-    except (ValueError, KeyError, TypeError):
-        return None
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return None  # RecursionError: nested deeper than Python's stack, so no record either
     return str(value)
 
 
-#: What makes a spreadsheet read a cell as a formula (OWASP: CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: What makes a spreadsheet read a cell as a formula (OWASP: CSV injection), also after any
+#: leading whitespace or control characters, which spreadsheets skip; full-width forms too.
+_FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: Characters a cell of each format cannot hold: lone surrogates (no UTF-8 or XML for them),
+#: and for xlsx the control characters and non-characters XML 1.0 forbids.
+_UNHOLDABLE = {
+    "csv": re.compile("[\ud800-\udfff]"),
+    "parquet": re.compile("[\ud800-\udfff]"),
+    "xlsx": re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"),
+}
+#: Excel's limit on the characters of one cell; a longer text is cut, and the export says so.
+XLSX_CELL_CHARS = 32_767
+_CUT_MARK = "\u2026"
 
 
-def _inert(value: Any) -> Any:
-    """A text cell that no spreadsheet runs: one that would start a formula gets a leading
-    apostrophe (report and model text are untrusted, and ``=HYPERLINK(...)`` would run)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+@dataclass
+class CellChanges:
+    """What writing cells in a format changed, for the export's summary line."""
+
+    replaced: int = 0
+    cut: int = 0
+
+    def notes(self) -> list[str]:
+        """One phrase per kind of change, empty when nothing changed."""
+        notes = []
+        if self.replaced:
+            notes.append(
+                f"{self.replaced:,} character(s) the format cannot hold replaced by \ufffd"
+            )
+        if self.cut:
+            notes.append(f"{self.cut:,} cell(s) cut to Excel's {XLSX_CELL_CHARS:,} characters")
+        return notes
 
 
-def _frames(corpus: Corpus) -> dict[str, Any]:
+def _starts_formula(text: str) -> bool:
+    """Whether a spreadsheet would read ``text`` as a formula."""
+    if text[:1] in ("\t", "\r", "\n"):
+        return True
+    stripped = text.lstrip("".join(chr(c) for c in range(33)) + "\x7f\xa0\u3000\ufeff")
+    return stripped.startswith(_FORMULA_START)
+
+
+def safe_cell(value: Any, fmt: ExportFormat, changes: CellChanges) -> Any:
+    """A cell that any spreadsheet shows as the text it is, in a form ``fmt`` can hold.
+
+    Text that would start a formula gets a leading apostrophe (report and model text are
+    untrusted, and ``=HYPERLINK(...)`` would run); characters the format cannot hold become
+    U+FFFD; an xlsx cell past Excel's limit is cut, ending in an ellipsis. Each change is
+    counted in ``changes``. Other values pass unchanged.
+    """
+    if not isinstance(value, str):
+        return value
+    text, replaced = _UNHOLDABLE[fmt].subn("\ufffd", value)
+    changes.replaced += replaced
+    if _starts_formula(text):
+        text = "'" + text
+    if fmt == "xlsx" and len(text) > XLSX_CELL_CHARS:
+        text = text[: XLSX_CELL_CHARS - len(_CUT_MARK)] + _CUT_MARK
+        changes.cut += 1
+    return text
+
+
+def _frames(corpus: Corpus, fmt: ExportFormat, changes: CellChanges) -> dict[str, Any]:
     """pandas DataFrames of the four tables, with stable columns even when empty."""
     try:
         import pandas as pd  # type: ignore[import-untyped]
@@ -200,7 +264,10 @@ def _frames(corpus: Corpus) -> dict[str, Any]:
     columns = _columns()
     return {
         name: pd.DataFrame(
-            [{k: _inert(v) for k, v in row.items()} for row in corpus.tables[name]],
+            [
+                {k: safe_cell(v, fmt, changes) for k, v in row.items()}
+                for row in corpus.tables[name]
+            ],
             columns=columns[name],
         )
         for name in TABLES
@@ -247,20 +314,30 @@ def _columns() -> dict[str, list[str]]:
 def write_corpus(corpus: Corpus, fmt: ExportFormat, out: Path) -> list[Path]:
     """Write the tables: a folder of four ``.csv`` or ``.parquet`` files, or one ``.xlsx``.
 
-    Each file is written to a temporary name and moved into place, so a reader never sees a
-    half-written table.
+    The set is written all or nothing: every table goes to a temporary file first, and only
+    when all are written are they moved into place, so a failure leaves the old set whole.
+    What writing changed in the cells (replaced characters, cut cells) is kept in
+    ``corpus.changes``.
 
     Returns:
         The files written.
 
     Raises:
+        UsageError: an output is a folder, a device, a pipe or a link, or cannot be written.
         ConfigurationError: the export extra is not installed, or ``out`` cannot be written.
     """
-    frames = _frames(corpus)
+    corpus.changes = CellChanges()
+    if fmt == "xlsx":
+        targets = [out if out.suffix == ".xlsx" else out.with_suffix(".xlsx")]
+    else:
+        if out.exists() and not out.is_dir():
+            raise UsageError(f"--output {out} is not a folder.", hint="Give a folder for csv.")
+        targets = [out / f"{name}.{fmt}" for name in TABLES]
+    for target in targets:
+        check_output_file(target, [], option="--output")
+    frames = _frames(corpus, fmt, corpus.changes)
     try:
         if fmt == "xlsx":
-            target = out if out.suffix == ".xlsx" else out.with_suffix(".xlsx")
-            target.parent.mkdir(parents=True, exist_ok=True)
 
             def write_book(tmp: Path) -> None:
                 import pandas as pd
@@ -269,16 +346,24 @@ def write_corpus(corpus: Corpus, fmt: ExportFormat, out: Path) -> list[Path]:
                     for name, frame in frames.items():
                         frame.to_excel(book, sheet_name=name, index=False)
 
-            write_atomic_with(target, write_book)
-            return [target]
-        out.mkdir(parents=True, exist_ok=True)
-        written = []
-        for name, frame in frames.items():
-            target = out / f"{name}.{fmt}"
-            method = frame.to_csv if fmt == "csv" else frame.to_parquet
-            write_atomic_with(target, partial(method, index=False))
-            written.append(target)
-        return written
+            _write_all([(targets[0], write_book)])
+        elif fmt == "csv":
+            # CRLF ends rows (RFC 4180), so the csv module quotes every cell holding a CR or
+            # an LF; with "\n" alone a bare CR stayed unquoted and split the row on reading.
+            _write_all(
+                [
+                    (t, partial(frame.to_csv, index=False, lineterminator="\r\n"))
+                    for t, frame in zip(targets, frames.values(), strict=True)
+                ]
+            )
+        else:
+            _write_all(
+                [
+                    (t, partial(frame.to_parquet, index=False))
+                    for t, frame in zip(targets, frames.values(), strict=True)
+                ]
+            )
+        return targets
     except ImportError as e:
         raise ConfigurationError(
             f"Writing {fmt} needs {e.name or 'pyarrow'}.",
@@ -289,3 +374,27 @@ def write_corpus(corpus: Corpus, fmt: ExportFormat, out: Path) -> list[Path]:
             f"Cannot write the tables to {out}: {e.strerror or e}.",
             hint="Check that the folder is writable and the disk has room.",
         ) from e
+
+
+def _write_all(files: Sequence[tuple[Path, Callable[[Path], object]]]) -> None:
+    """Write every file to a temporary name beside it, then move them all into place.
+
+    Any failure before the moves removes the temporary files and leaves the old files as
+    they were: a reader never sees a set of tables from two exports.
+    """
+    written: list[tuple[Path, Path]] = []
+    try:
+        for target, write in files:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            os.close(fd)
+            written.append((Path(name), target))
+            write(Path(name))
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(name, 0o666 & ~umask)  # mkstemp's 0600 is not what open() would give
+        for tmp, target in written:
+            os.replace(tmp, target)
+    finally:
+        for tmp, _ in written:
+            tmp.unlink(missing_ok=True)

@@ -31,7 +31,12 @@ from summarizer.errors import (
 from summarizer.providers.control import RunControl
 from summarizer.providers.replay import CallCache
 from summarizer.providers.secrets import redact_url, scrub
-from summarizer.providers.transport import InProcessTransport, RetryTransport
+from summarizer.providers.transport import (
+    MAX_ANSWER_BYTES,
+    AnswerTooLargeError,
+    InProcessTransport,
+    RetryTransport,
+)
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -123,6 +128,9 @@ class Provider:
             attempts=settings.transport_retries + 1,
             max_seconds=settings.timeout,
             control=self.control,
+            # The in-process runtime is no network: a request past --timeout was slow because
+            # of its work or the machine's load, and the same request again would be as slow.
+            retry_timeouts=info.name != "embedded",
         )
         self._http = httpx.Client(transport=retrying, timeout=settings.timeout)
         self._openai = openai.OpenAI(
@@ -295,12 +303,27 @@ class Provider:
         stats = self._recorder.stats
         usage = {"prompt_tokens": stats.prompt_tokens, "completion_tokens": stats.completion_tokens}
         where = self.info.base_url or self.info.name
+        if isinstance(cause, openai.APIConnectionError) and _caused_by(cause, AnswerTooLargeError):
+            return ProviderError(
+                f"The model server at {where} sent an answer of more than "
+                f"{MAX_ANSWER_BYTES:,} bytes; it was not read further.",
+                hint="The server ignores the token cap: check its settings or try another model.",
+            )
+        if isinstance(cause, openai.APITimeoutError) and self.info.name == "embedded":
+            # The runtime in this process is not a server that went away: only this document
+            # ran long (a busy machine, a long report), so only this document fails.
+            return DocumentTimeoutError(
+                f"The embedded model did not answer one request within --timeout "
+                f"{self._settings.timeout or 0:g} s; this document is left out.",
+                hint="Raise --timeout, or leave it unset: the embedded model then has no "
+                "per-request deadline, only --document-timeout.",
+            )
         if isinstance(cause, openai.APITimeoutError):
             # openai's own text is a bare "Request timed out."; the transport's says which
             # deadline fired.
             detail = str(cause.__cause__ or "")
             if "(--timeout)" not in detail:  # httpx's socket timeout, between two bytes
-                detail = f"no answer within --timeout {self._settings.timeout:g} s" + (
+                detail = f"no answer within --timeout {self._settings.timeout or 0:g} s" + (
                     f" ({detail})" if detail else ""
                 )
             return ProviderUnreachableError(
@@ -358,6 +381,16 @@ class Provider:
     def close(self) -> None:
         """Release the HTTP client (the in-process model is freed with the object)."""
         self._http.close()
+
+
+def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
+    """Whether ``kind`` is anywhere down ``error``'s chain of causes."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def open_remote(settings: Settings, *, transport: httpx.BaseTransport | None = None) -> Provider:

@@ -34,12 +34,16 @@ def redact_url(url: str | None) -> str | None:
     return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
-def scrub(text: str, limit: int = BODY_CHARS) -> str:
-    """Text from a server made safe to show: key-like strings masked, cut to ``limit`` chars."""
+def scrub(text: str, limit: int = BODY_CHARS, *, keep_lines: bool = False) -> str:
+    """Text from a server made safe to show: key-like strings masked, cut to ``limit`` chars.
+
+    ``keep_lines`` keeps line breaks (a traceback); otherwise whitespace is collapsed.
+    """
 
     def mask(m: re.Match[str]) -> str:
         prefix = m.group(1) or m.group(2) or ""
         return f"{prefix}***"
 
-    flat = " ".join(_SECRET.sub(mask, text).split())
+    masked = _SECRET.sub(mask, text)
+    flat = masked if keep_lines else " ".join(masked.split())
     return flat if len(flat) <= limit else flat[:limit] + f"... ({len(flat):,} characters)"

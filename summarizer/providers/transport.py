@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import email.utils
 import json
+import math
 import random
 import threading
 import time
@@ -20,7 +21,7 @@ import httpx
 from tenacity import (
     RetryCallState,
     Retrying,
-    retry_if_exception_type,
+    retry_if_exception,
     retry_if_result,
     stop_after_attempt,
     stop_after_delay,
@@ -31,6 +32,15 @@ from summarizer.providers.control import RunControl
 #: Status codes worth retrying: rate limits and server-side failures.
 RETRY_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
 _MAX_BACKOFF_S = 30.0
+#: Largest answer (or error body) read from a server. An answer within a pass's token cap is
+#: a few tens of kilobytes; the margin lets a runaway answer be re-asked, but a server that
+#: streams tens of megabytes per answer cannot fill the memory.
+MAX_ANSWER_BYTES = 8_000_000
+
+
+class AnswerTooLargeError(Exception):
+    """A server's answer passed ``MAX_ANSWER_BYTES``; reading stopped there. Never retried:
+    the same request would bring the same answer."""
 
 
 class ChatServer(Protocol):
@@ -151,13 +161,16 @@ class RetryTransport(httpx.BaseTransport):
         inner: httpx.BaseTransport,
         *,
         attempts: int,
-        max_seconds: float,
+        max_seconds: float | None,
         base_delay: float = 1.0,
         sleep: Any = None,
         control: RunControl | None = None,
+        retry_timeouts: bool = True,
     ) -> None:
         self._inner = inner
+        self._retry_timeouts = retry_timeouts
         self._attempts = max(1, attempts)
+        #: None: no deadline (the embedded runtime, unless --timeout is set).
         self._max_seconds = max_seconds
         self._base = base_delay
         self._control = control or RunControl()
@@ -176,9 +189,10 @@ class RetryTransport(httpx.BaseTransport):
         """Send the request, retrying transient failures."""
         request.read()  # the body must be replayable across attempts
         retrying = Retrying(
-            retry=retry_if_exception_type((httpx.TimeoutException, httpx.TransportError))
+            retry=retry_if_exception(self._worth_retrying)
             | retry_if_result(lambda r: r.status_code in RETRY_STATUS),
-            stop=stop_after_attempt(self._attempts) | stop_after_delay(self._max_seconds),
+            stop=stop_after_attempt(self._attempts)
+            | stop_after_delay(self._max_seconds if self._max_seconds is not None else math.inf),
             wait=self._wait,
             sleep=self._sleep,
             retry_error_callback=lambda state: state.outcome.result(),  # type: ignore[union-attr]
@@ -186,6 +200,12 @@ class RetryTransport(httpx.BaseTransport):
         )
         response: httpx.Response = retrying(self._send, request)
         return response
+
+    def _worth_retrying(self, error: BaseException) -> bool:
+        """Transport failures are retried; timeouts only where another try may be faster."""
+        if isinstance(error, httpx.TimeoutException):
+            return self._retry_timeouts
+        return isinstance(error, httpx.TransportError)
 
     def _send(self, request: httpx.Request) -> httpx.Response:
         self._control.check()
@@ -195,11 +215,17 @@ class RetryTransport(httpx.BaseTransport):
         # trickles a byte every few seconds would hold it forever. The body is read here
         # against a deadline for the whole attempt, connect to last byte.
         chunks: list[bytes] = []
+        size = 0
         try:
             for chunk in response.stream:  # type: ignore[union-attr]
                 chunks.append(chunk)
+                size += len(chunk)
+                if size > MAX_ANSWER_BYTES:
+                    raise AnswerTooLargeError(
+                        f"the answer passed {MAX_ANSWER_BYTES:,} bytes and was not read further"
+                    )
                 self._control.check()
-                if time.monotonic() - started > self._max_seconds:
+                if self._max_seconds is not None and time.monotonic() - started > self._max_seconds:
                     raise httpx.ReadTimeout(
                         f"no complete answer within the {self._max_seconds:g} s deadline of "
                         "one request (--timeout)",

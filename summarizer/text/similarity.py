@@ -131,3 +131,29 @@ def with_names(aliases: Sequence[str], names: Sequence[str], name: str) -> list[
 def name_key(name: str) -> str:
     """A name as rules compare names: case folded, white space collapsed, no leading "the "."""
     return _strip_article(" ".join(name.casefold().split()))
+
+
+# A token holding a digit ("25", "25th", "Unit0", "M23") or an upper-case Roman numeral of
+# two letters or more ("XIV"): what tells two otherwise alike names apart.
+_CODE_TOKEN = re.compile(r"[^\W_]*\d[^\W_]*|\b[IVXLC]{2,}\b")
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+_ROMAN = re.compile(r"^(?=.)C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
+
+
+def distinguishing_codes(name: str) -> tuple[str, ...]:
+    """The numbers and codes in a name, sorted: ("25",) for "Army Division 25", ("unit0",)
+    for "Unit0-Omega Front", ("xiv",) for "Corps XIV".
+
+    Two names whose codes differ name different actors however alike the rest is, which
+    ``name_similarity`` alone cannot see ("Division 25" / "Division 26": 0.91). "25th" and
+    "25" are one code; leading zeros do not count.
+    """
+    codes: list[str] = []
+    for token in _CODE_TOKEN.findall(unicodedata.normalize("NFKC", name)):
+        if token.isupper() and token.isalpha() and not _ROMAN.match(token):
+            continue  # an acronym of Roman letters ("CIC"), not a numeral
+        folded = token.casefold()
+        if ordinal := _ORDINAL.match(folded):
+            folded = ordinal.group(1)
+        codes.append(re.sub(r"\d+", lambda m: str(int(m.group())), folded))
+    return tuple(sorted(codes))

@@ -82,6 +82,42 @@ def word_count_note(text: str) -> str | None:
     return f"the document has {words:,} words; the eval set's reports have {low:,}-{high:,}"
 
 
+#: Problems named in the message of a refused gold file; the rest are counted.
+_PROBLEMS_SHOWN = 10
+#: What a gold file's ``document`` may be (the schema's pattern): a bare file name.
+_DOCUMENT_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\.txt")
+
+
+def _named_document(path: Path, name: object) -> Path:
+    """The report a gold file names, checked before it is opened.
+
+    Only a bare ``name.txt`` (the schema's pattern) that is a regular file in the gold file's
+    own folder is accepted: a path out of the folder, a device or a named pipe is refused
+    without being opened (a pipe would hang the import, a device exhaust memory).
+
+    Raises:
+        InputError: no name, a name the schema refuses, or not a regular file there.
+    """
+    from summarizer.io.load import is_regular_file
+
+    if not isinstance(name, str):
+        raise InputError(f"{path}: names no document.", hint="Pass --document REPORT.txt.")
+    if not _DOCUMENT_NAME.fullmatch(name):
+        raise InputError(
+            f"{path}: its document {name[:100]!r} is not a plain report name (name.txt).",
+            hint="Fix the document field, or pass --document REPORT.txt.",
+        )
+    folder = path.parent.resolve()
+    document = path.parent / name
+    if folder not in document.resolve().parents or not is_regular_file(document):
+        raise InputError(
+            f"{document}: the report this gold file describes is not there (a regular file "
+            "beside the gold file).",
+            hint="Pass --document REPORT.txt.",
+        )
+    return document
+
+
 def import_gold(path: Path, into: Path, document: Path | None, *, force: bool = False) -> Path:
     """Check a saved gold file against its document and file it in ``into``.
 
@@ -98,31 +134,33 @@ def import_gold(path: Path, into: Path, document: Path | None, *, force: bool = 
         InputError: the file is unreadable, its document is missing, a check fails, or a
             gold file of that name exists and ``force`` is not set.
     """
-    from summarizer.cli.batch import write_atomic
-    from summarizer.io.load import read_document
+    from summarizer.cli.batch import check_output_file, write_atomic
+    from summarizer.io.load import MAX_RECORD_BYTES, read_bounded, read_document
 
+    raw = read_bounded(path, limit=MAX_RECORD_BYTES, what="a gold file", regular_only=True)
     try:
-        gold = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise InputError(f"{path}: not a readable JSON file ({e}).") from e
+        gold = json.loads(raw)
+    except (ValueError, RecursionError) as e:  # RecursionError: nested past Python's stack
+        detail = "nested too deeply" if isinstance(e, RecursionError) else str(e)
+        raise InputError(f"{path}: not a readable JSON file ({detail[:200]}).") from e
     name = gold.get("document") if isinstance(gold, dict) else None
     if document is None:
-        if not isinstance(name, str):
-            raise InputError(f"{path}: names no document.", hint="Pass --document REPORT.txt.")
-        document = path.parent / name
-    if not document.exists():
-        raise InputError(
-            f"{document}: the report this gold file describes is not there.",
-            hint="Pass --document REPORT.txt.",
-        )
+        document = _named_document(path, name)
+    target = into / f"{Path(str(name)).stem}.json"
+    check_output_file(target, [path, document], option="--into")
     text = read_document(document)
     problems = gold_problems(gold, text)
     if problems:
         raise InputError(
-            f"{path}: {len(problems)} problem(s) against {document.name}: " + "; ".join(problems),
+            f"{path}: {len(problems)} problem(s) against {document.name}: "
+            + "; ".join(problems[:_PROBLEMS_SHOWN])
+            + (
+                f"; and {len(problems) - _PROBLEMS_SHOWN:,} more"
+                if len(problems) > _PROBLEMS_SHOWN
+                else ""
+            ),
             hint="Fix them in the review page and save again.",
         )
-    target = into / f"{Path(str(name)).stem}.json"
     if target.exists() and not force:
         raise InputError(
             f"{target} already exists.", hint="Pass --force to replace it, or rename the file."

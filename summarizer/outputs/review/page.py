@@ -114,6 +114,32 @@ def _provenance(result: SummaryResult) -> str:
     )
 
 
+def _check_evidence(result: SummaryResult, text: str, title: str) -> None:
+    """Refuse a record whose evidence does not read, at its offsets, the quote it claims.
+
+    The page marks what it shows at those offsets as grounded: a record edited by hand (or by
+    another tool) with the right source hash but moved offsets would show a wrong sentence as
+    the evidence.
+
+    Raises:
+        InputError: naming the first mismatching evidence.
+    """
+    for kind, items in (
+        ("party", result.parties),
+        ("article", result.articles),
+        ("condition", result.conditions),
+    ):
+        for item in items:
+            for ev in item.evidence:
+                if text[ev.start : ev.end] != ev.quote:
+                    raise InputError(
+                        f"{title}: a {kind}'s evidence at {ev.start}-{ev.end} does not read "
+                        f"{ev.quote[:60]!r} in the report.",
+                        hint="The record was changed after it was made: summarize the report "
+                        "again.",
+                    )
+
+
 def review_page(result: SummaryResult, text: str | None, *, title: str) -> str:
     """The review page of one record.
 
@@ -123,13 +149,16 @@ def review_page(result: SummaryResult, text: str | None, *, title: str) -> str:
         title: the document's name, shown as the heading and used for the saved gold file.
 
     Raises:
-        InputError: ``text`` is not the text the record was made from (its sha256 differs).
+        InputError: ``text`` is not the text the record was made from (its sha256 differs),
+            or an evidence span does not read its quote there.
     """
     if text is not None and sha256_text(text) != result.provenance.source_sha256:
         raise InputError(
             f"{title}: this is not the text the record was made from (sha256 differs).",
             hint="Pass the report the record was made from with --document.",
         )
+    if text is not None:
+        _check_evidence(result, text, title)
     # A record made before summaries were composed gets one from the same grounded fields.
     r = result
     summary = r.agreement.summary or compose_summary(
