@@ -193,7 +193,7 @@ def test_out_write_is_atomic(
     def fail(src: object, dst: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("summarizer.cli.batch.os.replace", fail)
+    monkeypatch.setattr("summarizer.io.files.os.replace", fail)
     result = run("summarize", str(SEED), "--out", str(out))
     assert result.exit_code == 3
     assert "No space left on device" in result.stderr and "hint:" in result.stderr
@@ -568,7 +568,7 @@ def test_usage_errors_exit_2(no_provider: None) -> None:
 
 
 def test_jsonl_append_after_an_interrupted_line_keeps_records_whole(tmp_path):
-    from summarizer.cli.batch import append_line
+    from summarizer.io.files import append_line
 
     path = tmp_path / "records.jsonl"
     path.write_text('{"partial": ', encoding="utf-8")

@@ -30,7 +30,8 @@ from typer.testing import CliRunner
 
 from summarizer import Settings, Summarizer, SummaryResult
 from summarizer.cli import app
-from summarizer.cli.batch import BatchOptions, Events, discover, run_batch
+from summarizer.cli.batch import BatchOptions, Events, run_batch
+from summarizer.cli.documents import discover
 from summarizer.merge import Input, merge_records
 from summarizer.providers import Provider, ProviderInfo
 from summarizer.providers.transport import InProcessTransport

@@ -177,7 +177,7 @@ def eval_command(
             table = run_ablation(options, outcome, steps=tuple(ablate_step or SWITCHABLE), log=err)
         typer.echo(ablation_markdown(table))
         if out is not None:
-            from summarizer.cli.batch import write_atomic
+            from summarizer.io.files import write_atomic
 
             write_atomic(out / "ablation.md", ablation_markdown(table))
     raise typer.Exit(EXIT_OK if outcome.passed else EXIT_FAILED)

@@ -20,7 +20,8 @@ from rich.progress import (
 )
 
 from summarizer import Summarizer
-from summarizer.cli.batch import BatchReport, Document, Events, Outcome
+from summarizer.cli.batch import BatchReport, Events, Outcome
+from summarizer.cli.documents import Document
 
 
 def printable(text: str) -> str:

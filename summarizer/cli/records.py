@@ -14,10 +14,6 @@ from summarizer import (
     InputError,
     __version__,
 )
-from summarizer.cli.batch import (
-    check_output_file,
-    write_atomic,
-)
 from summarizer.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -26,6 +22,7 @@ from summarizer.cli.common import (
     format_error,
     handled,
 )
+from summarizer.io.files import check_output_file, write_atomic
 from summarizer.io.load import read_document, read_record
 from summarizer.merge import Input as MergeInput
 from summarizer.merge import merge_records
@@ -84,7 +81,7 @@ def review(
         err(f"review page: {target}")
 
 
-def _merge_input(arg: str) -> MergeInput:
+def merge_input(arg: str) -> MergeInput:
     """Read ``RECORD.json`` or ``RECORD.json@YYYY-MM-DD`` (the report's date) for merging.
 
     Raises:
@@ -115,7 +112,7 @@ def _real_date(day: str) -> bool:
     return True
 
 
-def _merged_json(inputs: list[MergeInput]) -> tuple[str, list[MergeInput]]:
+def merged_json(inputs: list[MergeInput]) -> tuple[str, list[MergeInput]]:
     """The merged record as JSON, and the inputs left out as another agreement's."""
     outcome = merge_records(inputs, tool_version=__version__)
     return outcome.merged.model_dump_json(indent=2) + "\n", outcome.left_out
@@ -148,13 +145,13 @@ def merge(
         bad = 0
         for arg in records:
             try:
-                inputs.append(_merge_input(arg))
+                inputs.append(merge_input(arg))
             except InputError as e:
                 bad += 1
                 err(format_error(e))
         if not inputs:
             raise InputError("no readable record to merge.", hint="Check the files named above.")
-        text, left_out = _merged_json(inputs)
+        text, left_out = merged_json(inputs)
         for item in left_out:
             err(
                 f"left out {item.record_file}: it shares no party, term or name with the others "

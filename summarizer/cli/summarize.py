@@ -16,17 +16,7 @@ from summarizer import (
     Summarizer,
     SummaryResult,
 )
-from summarizer.cli.batch import (
-    BatchOptions,
-    BatchReport,
-    Document,
-    check_output_locations,
-    discover,
-    output_paths,
-    run_batch,
-    write_atomic,
-    write_index,
-)
+from summarizer.cli.batch import BatchOptions, BatchReport, check_output_locations, run_batch
 from summarizer.cli.common import (
     EXIT_FAILED,
     EXIT_INPUT,
@@ -39,9 +29,11 @@ from summarizer.cli.common import (
     format_error,
     handled,
 )
+from summarizer.cli.documents import Document, discover, output_paths, write_index
 from summarizer.cli.progress import ProgressReporter
-from summarizer.cli.records import _merge_input, _merged_json
+from summarizer.cli.records import merge_input, merged_json
 from summarizer.config import resolve_settings
+from summarizer.io.files import write_atomic
 from summarizer.io.load import read_stream
 from summarizer.merge import Input as MergeInput
 from summarizer.outputs.render import to_json, to_markdown, to_table
@@ -246,11 +238,11 @@ def _merge_outcomes(report: BatchReport, documents: list[Document], out: Path | 
         if outcome.result is not None:
             inputs.append(MergeInput(outcome.result, record_file=outcome.document.name))
         elif outcome.status == "skipped" and out is not None:
-            inputs.append(_merge_input(str(output_paths(outcome.document, out)[0])))
+            inputs.append(merge_input(str(output_paths(outcome.document, out)[0])))
     if not inputs:
         err("nothing to merge: no document was summarized.")
         return EXIT_FAILED
-    text, left_out = _merged_json(inputs)
+    text, left_out = merged_json(inputs)
     for item in left_out:
         err(f"left out of the merge: {item.record_file} (another agreement?)")
     if out is None:

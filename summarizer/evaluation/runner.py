@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.api import Summarizer
-from summarizer.cli.batch import write_atomic
 from summarizer.config import Settings
 from summarizer.errors import ConfigurationError, SummarizerError
 from summarizer.evaluation.merged_score import MERGED_METRICS, score_merged
@@ -40,6 +39,7 @@ from summarizer.evaluation.thresholds import (
     load_thresholds,
     split_thresholds,
 )
+from summarizer.io.files import write_atomic
 from summarizer.io.load import read_document
 from summarizer.merge import Input as MergeInput
 from summarizer.merge import merge_records

@@ -19,8 +19,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from summarizer.cli.batch import check_output_file
 from summarizer.errors import ConfigurationError, InputError, UsageError
+from summarizer.io.files import check_output_file
 from summarizer.io.load import MAX_RECORD_BYTES, is_regular_file, read_bounded
 from summarizer.record.schema import SCHEMA_VERSION, Category, SummaryResult
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from summarizer.io.files import write_atomic
 
 
 @dataclass
@@ -68,17 +68,8 @@ class CallCache:
         self.used.add(key)
         self.live_calls += 1
         self.total_live += 1
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(entry, handle, ensure_ascii=False, indent=1, sort_keys=True)
-                handle.write("\n")
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        text = json.dumps(entry, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        write_atomic(self._path(key), text)
 
     def prune(self) -> int:
         """Delete every entry this process did not use; returns how many were deleted."""

@@ -134,7 +134,7 @@ def import_gold(path: Path, into: Path, document: Path | None, *, force: bool = 
         InputError: the file is unreadable, its document is missing, a check fails, or a
             gold file of that name exists and ``force`` is not set.
     """
-    from summarizer.cli.batch import check_output_file, write_atomic
+    from summarizer.io.files import check_output_file, write_atomic
     from summarizer.io.load import MAX_RECORD_BYTES, read_bounded, read_document
 
     raw = read_bounded(path, limit=MAX_RECORD_BYTES, what="a gold file", regular_only=True)
