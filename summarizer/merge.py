@@ -257,32 +257,8 @@ def merge_records(inputs: Sequence[Input], *, tool_version: str = "") -> MergeOu
     dates = {sid: item.report_date for sid, item in zip(ids, kept, strict=True)}
     records = list(zip(ids, (k.record for k in kept), strict=True))
 
-    conflicts: list[Conflict] = []
-
-    def note(
-        field: ConflictField, merged: MergedField, party: str | None = None, item: str | None = None
-    ) -> MergedField:
-        if merged.conflict:
-            conflicts.append(Conflict(field=field, party=party, item=item, values=merged.by_source))
-        return merged
-
-    equal_by_field: dict[ConflictField, Callable[[str, str], bool]] = {
-        "name": _same_name,
-        "location": _same_name,
-        "date": _same_date,
-    }
-    a_fields = {
-        name: note(
-            name,
-            _field(
-                [(s, getattr(r.agreement, name)) for s, r in records],
-                equal_by_field.get(name, _equal),
-            ),
-        )
-        for name in ("name", "date", "location", "status", "stage", "agreement_type")
-    }
-    agreement = MergedAgreement(**a_fields)
-
+    conflicts = _Conflicts()
+    agreement = _merged_agreement(records, conflicts)
     parties: list[MergedParty] = []
     party_clusters = _cluster(
         [(s, r.parties) for s, r in records],
@@ -291,18 +267,8 @@ def merge_records(inputs: Sequence[Input], *, tool_version: str = "") -> MergeOu
     for group in party_clusters:
         party, fields = _party(group, dates)
         for name, merged in fields:
-            note(name, merged, party=party.name)
+            conflicts.note(name, merged, party=party.name)
         parties.append(party)
-
-    def canonical(name: str | None) -> str | None:
-        """A proposer's canonical party name, so two spellings are not a conflict."""
-        if name is None:
-            return None
-        found = (
-            p for p in parties if _names_alike([name], [p.name, *p.aliases]) >= PARTY_THRESHOLD
-        )
-        return next((p.name for p in found), name)
-
     articles = [
         _article(c)
         for c in _cluster(
@@ -310,16 +276,7 @@ def merge_records(inputs: Sequence[Input], *, tool_version: str = "") -> MergeOu
             lambda x, y: text_similarity(x.text, y.text) >= ITEM_THRESHOLD,
         )
     ]
-    conditions = []
-    for cluster in _cluster(
-        [(s, r.conditions) for s, r in records],
-        lambda x, y: text_similarity(x.text, y.text) >= ITEM_THRESHOLD,
-    ):
-        condition = _condition(cluster, canonical)
-        note("proposed_by", condition.proposed_by, item=condition.text)
-        note("outcome", condition.outcome, item=condition.text)
-        conditions.append(condition)
-
+    conditions = _merged_conditions(records, parties, conflicts)
     record = MergedRecord(
         sources=[
             Source(
@@ -334,7 +291,80 @@ def merge_records(inputs: Sequence[Input], *, tool_version: str = "") -> MergeOu
         parties=parties,
         articles=articles,
         conditions=conditions,
-        conflicts=conflicts,
+        conflicts=conflicts.found,
         tool_version=tool_version,
     )
     return MergeOutcome(record, [inputs[i] for i in rest])
+
+
+class _Conflicts:
+    """The conflicts found while merging, in the order found."""
+
+    def __init__(self) -> None:
+        self.found: list[Conflict] = []
+
+    def note(
+        self,
+        field: ConflictField,
+        merged: MergedField,
+        party: str | None = None,
+        item: str | None = None,
+    ) -> MergedField:
+        """List ``merged`` as a conflict when the reports disagree on it; return it."""
+        if merged.conflict:
+            self.found.append(
+                Conflict(field=field, party=party, item=item, values=merged.by_source)
+            )
+        return merged
+
+
+_EQUAL_BY_FIELD: dict[ConflictField, Callable[[str, str], bool]] = {
+    "name": _same_name,
+    "location": _same_name,
+    "date": _same_date,
+}
+
+
+def _merged_agreement(
+    records: list[tuple[str, SummaryResult]], conflicts: _Conflicts
+) -> MergedAgreement:
+    """The agreement block: each field the reports agree on, or a conflict."""
+    fields = {
+        name: conflicts.note(
+            name,
+            _field(
+                [(s, getattr(r.agreement, name)) for s, r in records],
+                _EQUAL_BY_FIELD.get(name, _equal),
+            ),
+        )
+        for name in ("name", "date", "location", "status", "stage", "agreement_type")
+    }
+    return MergedAgreement(**fields)
+
+
+def _merged_conditions(
+    records: list[tuple[str, SummaryResult]],
+    parties: list[MergedParty],
+    conflicts: _Conflicts,
+) -> list[MergedCondition]:
+    """One condition per cluster of alike conditions; a proposer named as its merged party,
+    so two spellings of one party are not a conflict."""
+
+    def canonical(name: str | None) -> str | None:
+        if name is None:
+            return None
+        found = (
+            p for p in parties if _names_alike([name], [p.name, *p.aliases]) >= PARTY_THRESHOLD
+        )
+        return next((p.name for p in found), name)
+
+    conditions = []
+    for cluster in _cluster(
+        [(s, r.conditions) for s, r in records],
+        lambda x, y: text_similarity(x.text, y.text) >= ITEM_THRESHOLD,
+    ):
+        condition = _condition(cluster, canonical)
+        conflicts.note("proposed_by", condition.proposed_by, item=condition.text)
+        conflicts.note("outcome", condition.outcome, item=condition.text)
+        conditions.append(condition)
+    return conditions

@@ -222,22 +222,10 @@ def evaluate_split(
         name = str(gold["document"])
         source = read_document(split.documents_dir / name)
         stem = Path(name).stem
-        pred: dict[str, Any]
-        if predictions_dir is not None:
-            pred_path = predictions_dir / split.name / f"{stem}.json"
-            if pred_path.is_file():
-                pred = json.loads(pred_path.read_text(encoding="utf-8"))
-            else:
-                errors[stem] = f"no saved prediction {pred_path}"
-                pred = _EMPTY_RECORD
-        else:
-            assert predict is not None
-            try:
-                pred = predict(source)
-            except SummarizerError as e:
-                errors[stem] = f"{type(e).__name__}: {e}"
-                log(f"  {split.name}/{stem} failed: {errors[stem]}")
-                pred = _EMPTY_RECORD
+        pred, error = _prediction(split, stem, source, predict, predictions_dir)
+        if error is not None:
+            errors[stem] = error
+            log(f"  {split.name}/{stem} failed: {error}")
         preds[name] = pred
         score = score_document(pred, gold, source)
         scores.append(score)
@@ -261,17 +249,8 @@ def evaluate_split(
                 out_dir / "predictions" / split.name / f"{stem}.json",
                 json.dumps(pred, ensure_ascii=False, indent=2),
             )
-    metrics: dict[str, float | int | None] = flat_metrics(aggregate(scores))
-    headline = [metrics.get(m) for m in HEADLINE]
-    metrics["overall"] = (
-        sum(float(v) for v in headline if v is not None) / len(headline)
-        if all(v is not None for v in headline)
-        else None
-    )
-    metrics["failed_documents"] = len(errors)
+    metrics = _split_metrics(scores, documents, failed=len(errors))
     metrics.update(_merged_metrics(merged_golds, preds, split, log))
-    durations = [d["duration_s"] for d in documents.values() if d["duration_s"] is not None]
-    metrics["median_duration_s"] = statistics.median(durations) if durations else None
     if split.aggregate_only:
         # Kept for the aggregate only: what is reported of each document is its cost.
         documents = {
@@ -280,6 +259,45 @@ def evaluate_split(
         }
         errors = {f"document {i}": e for i, e in enumerate(errors.values(), 1)}
     return SplitOutcome(metrics=metrics, documents=documents, errors=errors)
+
+
+def _prediction(
+    split: Split,
+    stem: str,
+    source: str,
+    predict: Callable[[str], dict[str, Any]] | None,
+    predictions_dir: Path | None,
+) -> tuple[dict[str, Any], str | None]:
+    """A document's record, saved or made now, and why it failed (the empty record then)."""
+    if predictions_dir is not None:
+        pred_path = predictions_dir / split.name / f"{stem}.json"
+        if pred_path.is_file():
+            return json.loads(pred_path.read_text(encoding="utf-8")), None
+        return _EMPTY_RECORD, f"no saved prediction {pred_path}"
+    if predict is None:
+        raise ConfigurationError("Nothing to score: give a predictor or saved predictions.")
+    try:
+        return predict(source), None
+    except SummarizerError as e:
+        return _EMPTY_RECORD, f"{type(e).__name__}: {e}"
+
+
+def _split_metrics(
+    scores: list[DocumentScore], documents: dict[str, dict[str, Any]], *, failed: int
+) -> dict[str, float | int | None]:
+    """The split's macro metrics, ``overall`` (the mean of the headline four), failures and
+    the median seconds per document."""
+    metrics: dict[str, float | int | None] = flat_metrics(aggregate(scores))
+    headline = [metrics.get(m) for m in HEADLINE]
+    metrics["overall"] = (
+        sum(float(v) for v in headline if v is not None) / len(headline)
+        if all(v is not None for v in headline)
+        else None
+    )
+    metrics["failed_documents"] = failed
+    durations = [d["duration_s"] for d in documents.values() if d["duration_s"] is not None]
+    metrics["median_duration_s"] = statistics.median(durations) if durations else None
+    return metrics
 
 
 def _merged_metrics(
