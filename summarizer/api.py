@@ -83,6 +83,8 @@ class Summarizer:
             dropped_items=found.dropped,
             disabled_steps=sorted(self.settings.disabled_steps),
             tool_version=tool_version(),
+            language=found.language,
+            warnings=found.warnings,
         )
         return SummaryResult(
             agreement=found.agreement,

@@ -111,9 +111,14 @@ class ProgressReporter(Events):
             if self.total > 1:
                 self.log(f"{step} failed  {name}")
             self.log(self.describe(outcome.error, name=name))
-        elif self.quiet or (self.progress is not None and not self.verbose):
             return
-        elif outcome.status == "skipped" and (self.total > 1 or self.verbose):
+        if outcome.result is not None and not self.quiet:
+            # A record read in another language, or unsure: said always, not only verbosely.
+            for warning in outcome.result.provenance.warnings:
+                self.log(f"warning: {name}: {warning}")
+        if self.quiet or (self.progress is not None and not self.verbose):
+            return
+        if outcome.status == "skipped" and (self.total > 1 or self.verbose):
             self.log(f"{step} skipped {name} (already done)")
         elif outcome.result is not None and (self.total > 1 or self.verbose):
             tokens = outcome.result.provenance.usage.total_tokens

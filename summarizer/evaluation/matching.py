@@ -86,11 +86,19 @@ def span_overlap(left: Sequence[tuple[int, int]], right: Sequence[tuple[int, int
 def item_similarity(pred: Mapping[str, Any], gold: Mapping[str, Any], source: str) -> float:
     """Similarity in [0, 1] of a predicted and a gold article or condition.
 
-    `max(text, 0.5 * text + 0.5 * evidence)`: evidence that points at the same passage can
-    lift a reworded item over the threshold, but missing or differing evidence never lowers
-    the score that the wording alone earns.
+    `max(text, 0.5 * text + 0.5 * evidence)`, where `text` is the best of the item's words
+    against the gold's and (for a report not in English) against the gold's English line:
+    texts are compared as Unicode words of any script (`normalise_text`). Evidence that
+    points at the same passage can lift a reworded item over the threshold, but missing or
+    differing evidence never lowers the score that the wording alone earns.
     """
     text = text_similarity(_as_str(pred.get("text")), _as_str(gold.get("text")))
+    english = _as_str(gold.get("text_en"))
+    if english:
+        # A report not in English: its gold item also has an English line, which a record's
+        # item (or its English rendering, when it has one) may match instead.
+        said = _as_str(pred.get("text_en")) or _as_str(pred.get("text"))
+        text = max(text, text_similarity(said, english))
     evidence = span_overlap(evidence_spans(pred, source), evidence_spans(gold, source))
     return max(text, 0.5 * text + 0.5 * evidence)
 

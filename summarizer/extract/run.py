@@ -22,10 +22,11 @@ from summarizer.extract.chunks import (
     shifted,
 )
 from summarizer.extract.model.passes import check_fits, context_chars
-from summarizer.extract.steps import PROMPT_IDS, STEPS, SWITCHABLE, run_pipeline
+from summarizer.extract.steps import ENGLISH_ONLY, PROMPT_IDS, STEPS, SWITCHABLE, run_pipeline
 from summarizer.extract.summary import compose_summary
 from summarizer.providers import CallStats, Provider
 from summarizer.record.schema import Agreement, Article, Condition, Party, PromptRef
+from summarizer.text.language import SURE, Language, detect_language
 from summarizer.text.similarity import party_named
 
 __all__ = [
@@ -50,6 +51,10 @@ class Extraction:
     prompts: list[PromptRef]
     stats: CallStats = field(default_factory=CallStats)
     dropped: int = 0
+    #: ISO 639-1 code of the document's language (None when it could not be told).
+    language: str | None = None
+    #: What the reader of the record should know about how it was read.
+    warnings: list[str] = field(default_factory=list)
 
 
 #: Below this much room for text a chunk could not hold a paragraph.
@@ -85,12 +90,15 @@ def extract(text: str, provider: Provider, disabled: frozenset[str] = frozenset(
         ProviderError, ExtractionError: from the provider.
     """
     chunks = chunks_of(text, provider.info.context_tokens)
+    language = detect_language(text)
     found: list[ChunkFindings] = []
     prompts: list[PromptRef] = []
     stats = CallStats()
     dropped = 0
     for chunk in chunks:
-        draft, calls = run_pipeline(text[chunk.start : chunk.end], provider, disabled)
+        draft, calls = run_pipeline(
+            text[chunk.start : chunk.end], provider, disabled, english=language.is_english
+        )
         at = chunk.start
         found.append(
             ChunkFindings(
@@ -124,7 +132,27 @@ def extract(text: str, provider: Provider, disabled: frozenset[str] = frozenset(
         prompts=prompts,
         stats=stats,
         dropped=dropped,
+        language=language.code,
+        warnings=language_warnings(language, disabled),
     )
+
+
+def language_warnings(language: Language, disabled: frozenset[str] = frozenset()) -> list[str]:
+    """What a record read in another language (or an unsure one) should say about itself."""
+    warnings: list[str] = []
+    if language.confidence < SURE:
+        warnings.append(
+            f"The language could not be told for sure (best guess {language.name}, "
+            f"{language.confidence:.2f}); the record may be incomplete."
+        )
+    if not language.is_english:
+        skipped = [name for name in ENGLISH_ONLY if name not in disabled]
+        warnings.append(
+            f"The report is in {language.name}: the model read it, and the rules that read "
+            f"English words did not run ({', '.join(skipped)}); dates are kept only where an "
+            "English sentence of the agreement's making states them. Check the record."
+        )
+    return warnings
 
 
 def _with_party_name(condition: Condition, parties: list[Party]) -> Condition:

@@ -34,12 +34,14 @@ ModelStep = Callable[[Draft, Calls], Draft]
 
 @dataclass(frozen=True)
 class Step:
-    """One named step: a model call or a rule, and whether settings may switch it off."""
+    """One named step: a model call or a rule, whether settings may switch it off, and
+    whether it reads English cue words (``lexicon.english``) and so runs only on English."""
 
     name: str
     kind: Literal["model", "rule"]
     run: Rule | ModelStep
     switchable: bool
+    english_only: bool = False
 
     def apply(self, draft: Draft, calls: Calls) -> Draft:
         """Run the step on a draft; a model step also gets the document's calls."""
@@ -54,12 +56,14 @@ class Step:
         return " ".join(doc.split("\n\n")[0].split())
 
 
-def _model(name: str, run: ModelStep, *, switchable: bool = False) -> Step:
-    return Step(name, "model", run, switchable)
+def _model(
+    name: str, run: ModelStep, *, switchable: bool = False, english_only: bool = False
+) -> Step:
+    return Step(name, "model", run, switchable, english_only)
 
 
-def _rule(name: str, run: Rule, *, switchable: bool = True) -> Step:
-    return Step(name, "rule", run, switchable)
+def _rule(name: str, run: Rule, *, switchable: bool = True, english_only: bool = False) -> Step:
+    return Step(name, "rule", run, switchable, english_only)
 
 
 #: The pipeline, in order. Names are what ``disabled_steps`` and the ablation table use.
@@ -71,25 +75,25 @@ STEPS: tuple[Step, ...] = (
     _rule("ground_fields", agreement.ground_fields, switchable=False),
     # Terms.
     _rule("ground_terms", terms.ground_terms, switchable=False),
-    _rule("listed_terms", terms.take_listed_terms),
-    _rule("numbered_terms", terms.take_numbered_terms),
+    _rule("listed_terms", terms.take_listed_terms, english_only=True),
+    _rule("numbered_terms", terms.take_numbered_terms, english_only=True),
     _rule("build_articles", terms.build_articles, switchable=False),
     # Parties.
     _rule("clean_actors", actors.clean_actors, switchable=False),
-    _rule("leave_out_places", actors.leave_out_places),
-    _model("ask_dissenters", ask_dissenters, switchable=True),
+    _rule("leave_out_places", actors.leave_out_places, english_only=True),
+    _model("ask_dissenters", ask_dissenters, switchable=True, english_only=True),
     _rule("mediators_accept", stance.mediators_accept),
     _rule("stance_fits_role", stance.stance_fits_role),
     _model("ask_stances", ask_stances),
-    _rule("stated_stances", stance.stated_stances),
-    _rule("fold_spokespeople", actors.fold_spokespeople_into_parties),
+    _rule("stated_stances", stance.stated_stances, english_only=True),
+    _rule("fold_spokespeople", actors.fold_spokespeople_into_parties, english_only=True),
     # Conditions.
-    _rule("offer_terms", conditions.offer_terms),
+    _rule("offer_terms", conditions.offer_terms, english_only=True),
     _rule("ground_conditions", conditions.ground_conditions, switchable=False),
-    _rule("keep_reported_demands", conditions.keep_reported_demands),
+    _rule("keep_reported_demands", conditions.keep_reported_demands, english_only=True),
     _rule("build_conditions", conditions.build_conditions, switchable=False),
-    _model("ask_demands", ask_demands, switchable=True),
-    _rule("resolve_proposers", conditions.resolve_proposers),
+    _model("ask_demands", ask_demands, switchable=True, english_only=True),
+    _rule("resolve_proposers", conditions.resolve_proposers, english_only=True),
     _rule("closed_proposers", conditions.closed_proposers, switchable=False),
     # The agreement block.
     _rule("empty_when_nothing_found", agreement.empty_when_nothing_found, switchable=False),
@@ -99,13 +103,23 @@ STEPS: tuple[Step, ...] = (
 SWITCHABLE: tuple[str, ...] = tuple(s.name for s in STEPS if s.switchable)
 
 
+#: The steps that read English cue words, in pipeline order.
+ENGLISH_ONLY: tuple[str, ...] = tuple(s.name for s in STEPS if s.english_only)
+
+
 def run_pipeline(
-    text: str, provider: Provider, disabled: frozenset[str] = frozenset()
+    text: str,
+    provider: Provider,
+    disabled: frozenset[str] = frozenset(),
+    *,
+    english: bool = True,
 ) -> tuple[Draft, Calls]:
     """Run every step over one document, skipping the switchable steps named in ``disabled``.
 
-    A report that never uses a word of agreement, proposal or demand is not sent to the model:
-    its record is empty.
+    An English report that never uses a word of agreement, proposal or demand is not sent to
+    the model: its record is empty. A report in another language (``english`` False) always
+    goes to the model, and the steps that read English cue words (``ENGLISH_ONLY``) are
+    skipped: on other words they would find nothing or, worse, drop what the model found.
 
     Raises:
         ConfigurationError: ``disabled`` names a step that does not exist or cannot be off.
@@ -121,10 +135,10 @@ def run_pipeline(
     check_fits(text, provider.info.context_tokens)
     calls = Calls(provider, text)
     draft = Draft(text=text, sentences=split_sentences(text), index=SourceIndex(text))
-    if not speaks_of_an_agreement(text):
+    if english and not speaks_of_an_agreement(text):
         return replace(draft, agreement=agreement.empty_agreement()), calls
     for step in STEPS:
-        if step.name in disabled:
+        if step.name in disabled or (step.english_only and not english):
             continue
         draft = step.apply(draft, calls)
     return draft, calls

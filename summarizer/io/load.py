@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from summarizer.errors import InputError
-from summarizer.record.schema import SCHEMA_VERSION, SummaryResult
+from summarizer.record.schema import READABLE_SCHEMA_VERSIONS, SummaryResult
 
 #: A news report is a few thousand characters; anything past this is not one document.
 MAX_DOCUMENT_BYTES = 2_000_000
@@ -168,10 +168,10 @@ def read_record(path: Path) -> SummaryResult:
             f"{path}: not a record of this tool ({' '.join(str(e).split())[:200]}).",
             hint="Give a .json file written by summarizer summarize.",
         ) from e
-    if record.provenance.schema_version != SCHEMA_VERSION:
+    if record.provenance.schema_version not in READABLE_SCHEMA_VERSIONS:
         raise InputError(
             f"{path}: schema version {record.provenance.schema_version}, this tool reads "
-            f"{SCHEMA_VERSION}.",
+            f"{', '.join(READABLE_SCHEMA_VERSIONS)}.",
             hint="Summarize the report again with this version.",
         )
     return record

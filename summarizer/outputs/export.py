@@ -22,7 +22,12 @@ from typing import Any, Literal, get_args
 from summarizer.errors import ConfigurationError, InputError, UsageError
 from summarizer.io.files import check_output_file
 from summarizer.io.load import MAX_RECORD_BYTES, is_regular_file, read_bounded
-from summarizer.record.schema import SCHEMA_VERSION, Category, SummaryResult
+from summarizer.record.schema import (
+    READABLE_SCHEMA_VERSIONS,
+    SCHEMA_VERSION,
+    Category,
+    SummaryResult,
+)
 
 ExportFormat = Literal["csv", "parquet", "xlsx"]
 TABLES = ("agreements", "parties", "articles", "conditions")
@@ -161,17 +166,16 @@ def read_corpus(folder: Path) -> Corpus:
         except (ValueError, RecursionError) as e:
             version = _schema_version(raw)
             reason = (
-                f"schema version {version}, this tool reads {SCHEMA_VERSION}"
-                if version not in (None, SCHEMA_VERSION)
+                f"schema version {version}, this tool reads {', '.join(READABLE_SCHEMA_VERSIONS)}"
+                if version is not None and version not in READABLE_SCHEMA_VERSIONS
                 else f"not a valid record ({' '.join(str(e).split())[:160]})"
             )
             corpus.skipped.append((path, reason))
             continue
-        if record.provenance.schema_version != SCHEMA_VERSION:
+        if record.provenance.schema_version not in READABLE_SCHEMA_VERSIONS:
             version = record.provenance.schema_version
-            corpus.skipped.append(
-                (path, f"schema version {version}, this tool reads {SCHEMA_VERSION}")
-            )
+            readable = ", ".join(READABLE_SCHEMA_VERSIONS)
+            corpus.skipped.append((path, f"schema version {version}, this tool reads {readable}"))
             continue
         record_id = path.relative_to(folder).with_suffix("").as_posix()
         for name, rows in _rows(record_id, path, record).items():

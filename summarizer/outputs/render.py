@@ -123,9 +123,10 @@ def _md_conditions(result: SummaryResult) -> list[str]:
 def _provenance_line(result: SummaryResult) -> str:
     """How the record was made, in one line."""
     p = result.provenance
+    language = f"language {p.language} · " if p.language else ""
     return (
         f"{p.provider} / {p.model} · {p.calls} calls, {p.attempts} attempts · "
-        f"{p.usage.total_tokens:,} tokens · {p.duration_s:.1f} s · "
+        f"{p.usage.total_tokens:,} tokens · {p.duration_s:.1f} s · {language}"
         f"source sha256 {p.source_sha256[:12]}…"
     )
 
@@ -143,6 +144,7 @@ def to_markdown(result: SummaryResult, *, title: str) -> str:
         by its supporting quotes as blockquotes, then a provenance footer.
     """
     lines = _md_header(result, title)
+    lines += [f"> **Warning:** {w}" for w in result.provenance.warnings]
     if _is_empty(result):
         lines += ["", "_No agreement found in this report._"]
     else:
@@ -219,5 +221,6 @@ def to_table(result: SummaryResult, *, title: str) -> RenderableType:
                 _quotes_text(c.evidence),
             )
         parts.append(conditions)
+    parts += [Text(f"Warning: {w}", style="bold yellow") for w in result.provenance.warnings]
     parts.append(Text(_provenance_line(result), style="dim"))
     return Group(*parts)

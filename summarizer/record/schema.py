@@ -12,7 +12,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "1.1"
+#: Record versions this tool reads: 1.1 added provenance ``language`` and ``warnings`` (both
+#: optional), so a record of version 1 is read as it is.
+READABLE_SCHEMA_VERSIONS = ("1", "1.1")
 
 Status = Literal["proposed", "signed", "in_force", "collapsed", "unclear"]
 Stage = Literal[
@@ -163,12 +166,22 @@ class Provenance(_Strict):
         description="Pipeline steps switched off for this record (ablation); empty normally.",
     )
     tool_version: str = Field(description="Version of agreement-summarizer.")
+    language: str | None = Field(
+        default=None,
+        description="ISO 639-1 code of the language the source was detected to be in "
+        "(null: not told, or a record made before schema 1.1).",
+    )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What a reader should know about how the source was read (another "
+        "language, rules that did not run); empty when nothing.",
+    )
 
 
 class SummaryResult(_Strict):
     """The agreement record with its provenance: what ``summarize`` returns."""
 
-    schema_version: Literal["1"] = Field(default="1", description="Record schema version.")
+    schema_version: Literal["1", "1.1"] = Field(default="1.1", description="Record schema version.")
     agreement: Agreement = Field(description="The agreement as a whole.")
     parties: list[Party] = Field(description="Every actor with a role or a stance.")
     articles: list[Article] = Field(description="The agreed terms, one per item.")
