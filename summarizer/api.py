@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from types import TracebackType
 
-from summarizer.config import Settings, resolve_settings
+from summarizer.config import Settings, answers_dir, resolve_settings
 from summarizer.extract.run import chunks_of, extract
 from summarizer.io.load import check_text, sha256_text
 from summarizer.providers import Provider, open_provider
+from summarizer.providers.replay import CallCache
 from summarizer.record.schema import SCHEMA_VERSION, Provenance, SummaryResult, Usage
 from summarizer.version import tool_version
 
@@ -34,6 +35,10 @@ class Summarizer:
         """
         self.settings = resolve_settings(settings)
         self.provider = provider or open_provider(self.settings)
+        if self.settings.cache_answers and self.provider.cache is None:
+            self.provider.cache = CallCache(
+                answers_dir(self.settings.cache_dir), max_bytes=self.settings.answer_cache_bytes
+            )
 
     def summarize(self, text: str) -> SummaryResult:
         """Extract the agreement record of one report.

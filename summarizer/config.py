@@ -57,6 +57,12 @@ class Settings:
     #: Switchable pipeline steps to skip, by name (``summarizer.extract.run.SWITCHABLE``): for
     #: ablation, never needed for normal use.
     disabled_steps: frozenset[str] = frozenset()
+    #: Keep every model answer in the user cache (``answers_dir``) and replay it for the very
+    #: same request: an unchanged document with unchanged settings comes back without a call.
+    #: The CLI's ``summarize`` sets it (``--no-cache`` does not); the library leaves it off.
+    cache_answers: bool = False
+    #: Bytes the answer cache may hold; the least recently used answers go first.
+    answer_cache_bytes: int = 500 * 1024 * 1024
     #: Why this provider was chosen; filled in by ``resolve_settings``.
     reason: str = ""
 
@@ -73,6 +79,11 @@ def _env(name: str) -> str | None:
 def default_cache_dir() -> Path:
     """Return the user cache directory (honours ``XDG_CACHE_HOME``)."""
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def answers_dir(cache_dir: Path | None = None) -> Path:
+    """The folder of kept model answers (``summarize``'s cache), under the user cache."""
+    return (cache_dir or default_cache_dir()) / "answers"
 
 
 def resolve_settings(settings: Settings | None = None) -> Settings:

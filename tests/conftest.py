@@ -22,7 +22,12 @@ _PROVIDER_ENV = (
 
 
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Clear provider variables so a developer's key never reaches a test."""
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Clear provider variables so a developer's key never reaches a test, and give each test
+    its own folder of kept model answers: a fake server's answer must never be replayed to
+    another test (the embedded model's files stay in the user cache, assembled once)."""
     for name in _PROVIDER_ENV:
         monkeypatch.delenv(name, raising=False)
+    answers = tmp_path_factory.mktemp("answers")
+    for where in ("summarizer.api.answers_dir", "summarizer.cli.admin.answers_dir"):
+        monkeypatch.setattr(where, lambda cache_dir=None: answers)

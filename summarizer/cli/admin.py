@@ -19,12 +19,14 @@ from summarizer.cli.common import (
     EXIT_OK,
     ProviderChoice,
     app,
+    cache_app,
     err,
     handled,
     models_app,
 )
 from summarizer.cli.progress import duration
-from summarizer.config import default_cache_dir, resolve_settings
+from summarizer.config import answers_dir, default_cache_dir, resolve_settings
+from summarizer.providers.replay import CallCache
 from summarizer.providers.secrets import redact_url
 from summarizer.providers.weights import DEFAULT_WEIGHTS, is_verified, model_file, verify
 from summarizer.record.schema import record_json_schema
@@ -181,3 +183,27 @@ def eval_command(
 
             write_atomic(out / "ablation.md", ablation_markdown(table))
     raise typer.Exit(EXIT_OK if outcome.passed else EXIT_FAILED)
+
+
+@cache_app.command("info", epilog="Example: summarizer cache info")
+def cache_info() -> None:
+    """Where the kept model answers are, how many and how much room they take."""
+    with handled():
+        settings = Settings()
+        cache = CallCache(answers_dir(default_cache_dir()), max_bytes=settings.answer_cache_bytes)
+        size = cache.size() if cache.directory.is_dir() else 0
+        count = len(cache.entries()) if cache.directory.is_dir() else 0
+        cap = settings.answer_cache_bytes
+        typer.echo(
+            f"folder:  {cache.directory}\nanswers: {count:,}\n"
+            f"size:    {size / 1e6:.1f} MB of {cap / 1e6:.0f} MB (least recently used go first)"
+        )
+
+
+@cache_app.command("clear", epilog="Example: summarizer cache clear")
+def cache_clear() -> None:
+    """Delete every kept model answer (the next summarize of each document runs live)."""
+    with handled():
+        cache = CallCache(answers_dir(default_cache_dir()))
+        removed = cache.clear() if cache.directory.is_dir() else 0
+        typer.echo(f"deleted {removed:,} kept answers from {cache.directory}")

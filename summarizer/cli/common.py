@@ -59,6 +59,8 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="The embedded model and the provider this environment would use.")
 app.add_typer(models_app, name="models")
+cache_app = typer.Typer(help="The kept model answers that make a repeated summarize instant.")
+app.add_typer(cache_app, name="cache")
 
 
 class OutputFormat(StrEnum):

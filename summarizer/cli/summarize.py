@@ -157,6 +157,15 @@ def summarize(
         int,
         typer.Option(min=1, help="Documents in flight at once (remote providers only)."),
     ] = 1,
+    cache: Annotated[
+        bool,
+        typer.Option(
+            "--cache/--no-cache",
+            help="Replay kept model answers for the very same requests (an unchanged document "
+            "with unchanged settings comes back without a model call); --no-cache runs every "
+            "call live. See `summarizer cache info`.",
+        ),
+    ] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = False,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Provider and per-document details.")
@@ -176,7 +185,9 @@ def summarize(
             "document_timeout": document_timeout,
             "context_tokens": context_tokens,
         }
-        settings = Settings().with_changes(**{k: v for k, v in changes.items() if v is not None})
+        settings = Settings(cache_answers=cache).with_changes(
+            **{k: v for k, v in changes.items() if v is not None}
+        )
         # Configuration errors first, before any document is read.
         resolved = resolve_settings(settings)
         if context_tokens is not None and resolved.provider != "embedded" and not quiet:

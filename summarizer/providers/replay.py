@@ -38,6 +38,9 @@ class CallCache:
     total_replayed: int = 0
     total_live: int = 0
     used: set[str] = field(default_factory=set)
+    #: Bytes the folder may hold; past it the least recently used answers go (None: no cap).
+    max_bytes: int | None = None
+    _size: int | None = field(default=None, init=False, repr=False)
 
     @staticmethod
     def key(request: dict[str, Any]) -> str:
@@ -61,6 +64,8 @@ class CallCache:
         self.replayed_calls += 1
         self.total_replayed += 1
         self.replayed_seconds += float(entry.get("seconds", 0.0))
+        if self.max_bytes is not None:
+            path.touch()  # recently used: the cap removes the oldest first
         return entry
 
     def put(self, key: str, entry: dict[str, Any]) -> None:
@@ -70,11 +75,44 @@ class CallCache:
         self.total_live += 1
         text = json.dumps(entry, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         write_atomic(self._path(key), text)
+        if self.max_bytes is not None:
+            self._size = (self.size() if self._size is None else self._size) + len(
+                text.encode("utf-8")
+            )
+            if self._size > self.max_bytes:
+                self._trim(self.max_bytes * 9 // 10)
+
+    def entries(self) -> list[Path]:
+        """Every recorded answer's file."""
+        return sorted(self.directory.glob("*/*.json"))
+
+    def size(self) -> int:
+        """Bytes the recorded answers take."""
+        return sum(p.stat().st_size for p in self.entries())
+
+    def _trim(self, target: int) -> None:
+        """Delete the least recently used answers until the folder holds ``target`` bytes."""
+        files = sorted(self.entries(), key=lambda p: p.stat().st_mtime)
+        size = sum(p.stat().st_size for p in files)
+        for path in files:
+            if size <= target:
+                break
+            size -= path.stat().st_size
+            path.unlink(missing_ok=True)
+        self._size = size
+
+    def clear(self) -> int:
+        """Delete every recorded answer; returns how many were deleted."""
+        files = self.entries()
+        for path in files:
+            path.unlink(missing_ok=True)
+        self._size = 0
+        return len(files)
 
     def prune(self) -> int:
         """Delete every entry this process did not use; returns how many were deleted."""
         removed = 0
-        for path in self.directory.glob("*/*.json"):
+        for path in self.entries():
             if path.stem not in self.used:
                 path.unlink()
                 removed += 1
