@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 from urllib.parse import urlsplit
 
 import platformdirs
@@ -101,9 +101,44 @@ def resolve_settings(settings: Settings | None = None) -> Settings:
     api_key = s.api_key or _env("OPENAI_API_KEY")
     model_path_env = _env("SUMMARIZER_MODEL_PATH")
     model_path = s.model_path or (Path(model_path_env) if model_path_env else None)
+    provider, reason = _chosen_provider(s, base_url, api_key, model_path)
+    _check_reachable(provider, base_url, api_key)
+    model = s.model or _env("SUMMARIZER_MODEL")
+    if model is None and provider == "openai":
+        model = DEFAULT_OPENAI_MODEL
+    if model is None and provider == "openai-compatible":
+        model = DEFAULT_COMPATIBLE_MODEL
+    if (
+        s.max_retries < 0
+        or s.transport_retries < 0
+        or (s.timeout is not None and s.timeout <= 0)
+        or (s.document_timeout is not None and s.document_timeout <= 0)
+    ):
+        raise ConfigurationError(
+            "Retries must be >= 0 and the timeouts > 0.",
+            hint="Check --max-retries, --timeout and --document-timeout.",
+        )
+    return replace(
+        s,
+        provider=cast(ProviderName, provider),  # one of PROVIDERS: checked above
+        model=model,
+        base_url=base_url if provider == "openai-compatible" else None,
+        api_key=api_key if provider != "embedded" else None,
+        model_path=model_path,
+        cache_dir=s.cache_dir or default_cache_dir(),
+        timeout=s.timeout if s.timeout is not None or provider == "embedded" else SERVER_TIMEOUT,
+        threads=s.threads or _available_cores(),
+        reason=reason,
+    )
+
+
+def _chosen_provider(
+    s: Settings, base_url: str | None, api_key: str | None, model_path: Path | None
+) -> tuple[str, str]:
+    """The provider and why: explicit arguments first, then the environment, then the
+    default."""
     provider: str | None = s.provider
     reason = "given explicitly" if provider else ""
-    # Explicit arguments first, then the environment, then the default.
     if provider is None and s.base_url:
         provider, reason = "openai-compatible", "a base URL was given"
     elif provider is None and s.model_path is not None:
@@ -122,6 +157,11 @@ def resolve_settings(settings: Settings | None = None) -> Settings:
                 "embedded",
                 "the default: no OPENAI_API_KEY or OPENAI_BASE_URL is set",
             )
+    return provider, reason
+
+
+def _check_reachable(provider: str, base_url: str | None, api_key: str | None) -> None:
+    """Refuse an unknown provider, or a remote one with nothing to reach."""
     if provider not in PROVIDERS:
         raise ConfigurationError(
             f"Unknown provider {provider!r}.", hint=f"Use one of: {', '.join(PROVIDERS)}."
@@ -143,33 +183,6 @@ def resolve_settings(settings: Settings | None = None) -> Settings:
             "No OpenAI API key found.",
             hint="Set OPENAI_API_KEY, or use the embedded model (unset SUMMARIZER_PROVIDER).",
         )
-    model = s.model or _env("SUMMARIZER_MODEL")
-    if model is None and provider == "openai":
-        model = DEFAULT_OPENAI_MODEL
-    if model is None and provider == "openai-compatible":
-        model = DEFAULT_COMPATIBLE_MODEL
-    if (
-        s.max_retries < 0
-        or s.transport_retries < 0
-        or (s.timeout is not None and s.timeout <= 0)
-        or (s.document_timeout is not None and s.document_timeout <= 0)
-    ):
-        raise ConfigurationError(
-            "Retries must be >= 0 and the timeouts > 0.",
-            hint="Check --max-retries, --timeout and --document-timeout.",
-        )
-    return replace(
-        s,
-        provider=provider,
-        model=model,
-        base_url=base_url if provider == "openai-compatible" else None,
-        api_key=api_key if provider != "embedded" else None,
-        model_path=model_path,
-        cache_dir=s.cache_dir or default_cache_dir(),
-        timeout=s.timeout if s.timeout is not None or provider == "embedded" else SERVER_TIMEOUT,
-        threads=s.threads or _available_cores(),
-        reason=reason,
-    )
 
 
 def _usable_url(url: str) -> bool:

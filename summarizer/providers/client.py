@@ -303,6 +303,20 @@ class Provider:
         stats = self._recorder.stats
         usage = {"prompt_tokens": stats.prompt_tokens, "completion_tokens": stats.completion_tokens}
         where = self.info.base_url or self.info.name
+        if isinstance(cause, openai.OpenAIError):
+            return self._provider_error(cause, where)
+        return ExtractionError(
+            f"The model's answer did not validate after {stats.attempts} attempt(s): "
+            f"{str(error.__cause__ or error).splitlines()[0][:300]}",
+            last_output=self._recorder.last_output,
+            usage=usage,
+            attempts=stats.attempts,
+            hint="Try a larger model (SUMMARIZER_MODEL_PATH or a server) or raise --max-retries.",
+        )
+
+    def _provider_error(self, cause: openai.OpenAIError, where: str) -> Exception:
+        """This package's error for an openai failure: too large an answer, a timeout, no
+        connection, a refused key or model, an overloaded server, a refused request."""
         if isinstance(cause, openai.APIConnectionError) and _caused_by(cause, AnswerTooLargeError):
             return ProviderError(
                 f"The model server at {where} sent an answer of more than "
@@ -365,18 +379,7 @@ class Provider:
                 if refused
                 else "Check the request and the server's logs.",
             )
-        if isinstance(cause, openai.OpenAIError):
-            return ProviderError(
-                f"The provider failed: {scrub(str(cause))}", hint="Try again later."
-            )
-        return ExtractionError(
-            f"The model's answer did not validate after {stats.attempts} attempt(s): "
-            f"{str(error.__cause__ or error).splitlines()[0][:300]}",
-            last_output=self._recorder.last_output,
-            usage=usage,
-            attempts=stats.attempts,
-            hint="Try a larger model (SUMMARIZER_MODEL_PATH or a server) or raise --max-retries.",
-        )
+        return ProviderError(f"The provider failed: {scrub(str(cause))}", hint="Try again later.")
 
     def close(self) -> None:
         """Release the HTTP client (the in-process model is freed with the object)."""
