@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from pathlib import Path
 from types import TracebackType
 
 from summarizer.config import Settings, answers_dir, resolve_settings
-from summarizer.extract.run import chunks_of, extract
+from summarizer.extract.run import Extraction, chunks_of, extract
+from summarizer.io.formats import load_document, with_pages
 from summarizer.io.load import check_text, sha256_text
 from summarizer.providers import Provider, open_provider
 from summarizer.providers.replay import CallCache
-from summarizer.record.schema import SCHEMA_VERSION, Provenance, SummaryResult, Usage
+from summarizer.record.schema import SCHEMA_VERSION, Provenance, Source, SummaryResult, Usage
 from summarizer.version import tool_version
 
 
@@ -40,11 +43,16 @@ class Summarizer:
                 answers_dir(self.settings.cache_dir), max_bytes=self.settings.answer_cache_bytes
             )
 
-    def summarize(self, text: str) -> SummaryResult:
+    def summarize(
+        self, text: str, *, source: Source | None = None, page_starts: Sequence[int] = ()
+    ) -> SummaryResult:
         """Extract the agreement record of one report.
 
         Args:
             text: the report's text.
+            source: what is known of the file it came from (kind, title, outlet, URL, date).
+            page_starts: for a PDF's text, the offset where each page starts: each evidence
+                then says its page.
 
         Returns:
             The validated, source-grounded record with provenance. A report with no agreement
@@ -67,9 +75,32 @@ class Summarizer:
             deadline *= len(chunks_of(text, self.provider.info.context_tokens))
         with self.provider.control.document(deadline):
             found = extract(text, self.provider, self.settings.disabled_steps)
+        record = SummaryResult(
+            agreement=found.agreement,
+            parties=found.parties,
+            articles=found.articles,
+            conditions=found.conditions,
+            source=source,
+            provenance=self._provenance(found, text, started),
+        )
+        return with_pages(record, page_starts)
+
+    def summarize_file(self, path: Path | str) -> SummaryResult:
+        """Read a .txt, .md, .pdf, .docx or .html file and extract its record (see
+        ``summarize``); offsets are into the text the file gives (``io.formats``).
+
+        Raises:
+            InputError: the file cannot be read as text (an encrypted or scanned PDF, ...).
+            And what ``summarize`` raises.
+        """
+        loaded = load_document(Path(path))
+        return self.summarize(loaded.text, source=loaded.source, page_starts=loaded.page_starts)
+
+    def _provenance(self, found: Extraction, text: str, started: float) -> Provenance:
+        """How the record was made."""
         info = self.provider.info
         stats = found.stats
-        provenance = Provenance(
+        return Provenance(
             provider=info.name,
             model=info.model,
             model_sha256=info.model_sha256,
@@ -90,13 +121,6 @@ class Summarizer:
             tool_version=tool_version(),
             language=found.language,
             warnings=found.warnings,
-        )
-        return SummaryResult(
-            agreement=found.agreement,
-            parties=found.parties,
-            articles=found.articles,
-            conditions=found.conditions,
-            provenance=provenance,
         )
 
     def cancel(self) -> None:

@@ -129,7 +129,7 @@ def test_stdin_dash(server: FakeChatServer) -> None:
 def test_directory_gives_json_lines_in_sorted_order(tmp_path: Path, server: FakeChatServer) -> None:
     folder = reports(
         tmp_path / "in",
-        **{"b.md": SEED_TEXT, "a.txt": "A short report. Nothing agreed.", "c.pdf": "ignored"},
+        **{"b.md": SEED_TEXT, "a.txt": "A short report. Nothing agreed.", "c.csv": "ignored"},
         **{"sub__d.txt": "Another report about talks."},
     )
     result = run("summarize", str(folder))
@@ -252,7 +252,7 @@ def _missing(tmp_path: Path) -> Path:
 def _empty_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "folder"
     folder.mkdir()
-    (folder / "notes.pdf").write_bytes(b"%PDF")
+    (folder / "notes.csv").write_bytes(b"a,b")
     return folder
 
 
@@ -278,7 +278,7 @@ def _huge_file(tmp_path: Path) -> Path:
     ("make", "message"),
     [
         (_missing, "no such file"),
-        (_empty_dir, "no .txt or .md files"),
+        (_empty_dir, "no .txt, .md, .pdf, .docx or .html files"),
         (_empty_file, "the document is empty"),
         (_binary_file, "binary file"),
         (_huge_file, "too large"),

@@ -51,7 +51,14 @@ def test_record_has_the_contract_keys():
     }
     assert set(defs["Article"]["properties"]) == {"number", "text", "categories", "evidence"}
     assert set(defs["Condition"]["properties"]) == {"text", "proposed_by", "outcome", "evidence"}
-    assert set(defs["Evidence"]["properties"]) == {"quote", "start", "end", "alignment", "origin"}
+    assert set(defs["Evidence"]["properties"]) == {
+        "quote",
+        "start",
+        "end",
+        "alignment",
+        "origin",
+        "page",
+    }
 
 
 @pytest.mark.parametrize("good", ["2018", "2018-07", "2018-07-06"])

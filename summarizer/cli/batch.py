@@ -32,12 +32,14 @@ from summarizer.cli.documents import (
     output_paths,
     page_path,
     read_text,
+    source_text_path,
 )
 from summarizer.cli.resume import done_in_file, done_in_jsonl, reusable
 from summarizer.errors import UsageError
 from summarizer.extract.model.prompt import load_prompt
 from summarizer.extract.run import PROMPT_IDS
 from summarizer.io.files import append_line, check_output_file, check_writable, write_atomic
+from summarizer.io.formats import Loaded
 from summarizer.io.load import (
     read_record,
     sha256_text,
@@ -89,6 +91,9 @@ class BatchOptions:
     html: bool = False
     concurrency: int = 1
     force: bool = False
+    #: ``--source-url`` / ``--source-date``: the source block's URL and publication date.
+    source_url: str | None = None
+    source_date: str | None = None
 
 
 class Events:
@@ -161,24 +166,24 @@ class _Run:
         info = summarizer.provider.info
         self.prompts = frozenset(load_prompt(p).ref.sha256 for p in PROMPT_IDS)
         self.run_key = (info.name, info.model, info.model_sha256 or "", SCHEMA_VERSION)
-        self.pending: list[tuple[Document, str]] = []
+        self.pending: list[tuple[Document, Loaded]] = []
         self.ready: dict[int, SummaryResult] = {}
         self.jsonl_done = (
             done_in_jsonl(options.jsonl) if options.jsonl and not options.force else []
         )
 
-    def is_done(self, document: Document, text: str) -> bool:
+    def is_done(self, document: Document, loaded: Loaded) -> bool:
         """True when every requested output already holds this text's record from this model."""
         if self.options.force or not (self.options.out_dir or self.options.jsonl):
             return False
-        wanted = ((sha256_text(text), *self.run_key), self.prompts)
+        wanted = ((sha256_text(loaded.text), *self.run_key), self.prompts)
         if self.options.out_dir is not None:
             json_path, _ = output_paths(document, self.options.out_dir)
             if not reusable(done_in_file(json_path), wanted):
                 return False
         return self.options.jsonl is None or any(reusable(k, wanted) for k in self.jsonl_done)
 
-    def complete_outputs(self, document: Document, text: str) -> None:
+    def complete_outputs(self, document: Document, loaded: Loaded) -> None:
         """Write a done document's missing ``.md`` or ``.html`` from its ``.json`` (no model call).
 
         A run that stopped between the files, or an earlier run in another format, leaves the
@@ -196,7 +201,7 @@ class _Run:
             result = read_record(json_path)
         except InputError:
             return  # is_done read it a moment ago; if it is gone now, the next run redoes it
-        self.write_views(document, result, text, only_missing=True)
+        self.write_views(document, result, loaded.text, only_missing=True)
 
     def write_views(
         self, document: Document, result: SummaryResult, text: str, *, only_missing: bool = False
@@ -211,37 +216,42 @@ class _Run:
         if self.options.html and not (only_missing and html_path.exists()):
             write_atomic(html_path, review_page(result, text, title=document.name))
 
-    def summarize(self, document: Document, text: str) -> Outcome:
+    def summarize(self, document: Document, loaded: Loaded) -> Outcome:
         """Summarize one document; per-document failures become a failed outcome."""
         started = time.perf_counter()
         try:
-            result = self.summarizer.summarize(text)
+            result = self.summarizer.summarize(
+                loaded.text, source=loaded.source, page_starts=loaded.page_starts
+            )
         except (ConfigurationError, ProviderUnreachableError, RunCancelledError):
             raise  # no point going on: every other document would fail the same way
         except Exception as e:  # one document's failure must not stop the batch
             return Outcome(document, "failed", error=e, seconds=time.perf_counter() - started)
         return Outcome(document, "done", result=result, seconds=time.perf_counter() - started)
 
-    def write(self, outcome: Outcome, text: str) -> None:
+    def write(self, outcome: Outcome, loaded: Loaded) -> None:
         """Write a finished record to ``--out`` and ``--jsonl``."""
         result, doc = outcome.result, outcome.document
         assert result is not None
         if self.options.out_dir is not None:
             json_path, _ = output_paths(doc, self.options.out_dir)
-            self.write_views(doc, result, text)
+            self.write_views(doc, result, loaded.text)
+            if loaded.source.kind != "text":
+                # The text the offsets point into, beside the record, so each can be checked.
+                write_atomic(source_text_path(doc, self.options.out_dir), loaded.text)
             # The .json goes last: its presence is what marks the document done.
             write_atomic(json_path, result.model_dump_json(indent=2) + "\n")
         if self.options.jsonl is not None:
             append_line(self.options.jsonl, result.model_dump_json())
 
-    def run(self, pending: list[tuple[Document, str]]) -> None:
+    def run(self, pending: list[tuple[Document, Loaded]]) -> None:
         """Summarize the pending documents; emit records to stdout in input order."""
         self.pending = pending
         try:
             if self.options.concurrency <= 1:
-                for i, (doc, text) in enumerate(pending):
+                for i, (doc, loaded) in enumerate(pending):
                     self.events.document_started(doc)
-                    self.finish(i, self.summarize(doc, text))
+                    self.finish(i, self.summarize(doc, loaded))
                     self.flush(upto=i + 1)
             else:
                 self.run_parallel()
@@ -262,9 +272,9 @@ class _Run:
         todo = iter(enumerate(self.pending))
         in_flight: set[int] = set()
 
-        def work(index: int, doc: Document, text: str) -> None:
+        def work(index: int, doc: Document, loaded: Loaded) -> None:
             try:
-                finished.put((index, self.summarize(doc, text)))
+                finished.put((index, self.summarize(doc, loaded)))
             except BaseException as e:  # handed to the main thread, which decides
                 finished.put((index, e))
 
@@ -274,9 +284,9 @@ class _Run:
                     item = next(todo, None)
                     if item is None:
                         break
-                    i, (doc, text) = item
+                    i, (doc, loaded) = item
                     self.events.document_started(doc)
-                    threading.Thread(target=work, args=(i, doc, text), daemon=True).start()
+                    threading.Thread(target=work, args=(i, doc, loaded), daemon=True).start()
                     in_flight.add(i)
                 if not in_flight:
                     break
@@ -334,7 +344,7 @@ class _Run:
         for i in sorted(k for k in self.ready if k < upto):
             result = self.ready.pop(i)
             if self.emit is not None:
-                self.emit(self.pending[i][0], result, self.pending[i][1])
+                self.emit(self.pending[i][0], result, self.pending[i][1].text)
 
 
 def run_batch(
@@ -366,10 +376,12 @@ def run_batch(
     events.started(len(documents))
     summarizer: Summarizer | None = None
     try:
-        pending: list[tuple[Document, str]] = []
+        pending: list[tuple[Document, Loaded]] = []
         for doc in documents:
             try:
-                pending.append((doc, read_text(doc, stdin)))
+                pending.append(
+                    (doc, read_text(doc, stdin, url=options.source_url, date=options.source_date))
+                )
             except InputError as e:
                 report.outcomes.append(Outcome(doc, "failed", error=e))
                 events.document_finished(report.outcomes[-1])
@@ -385,13 +397,13 @@ def run_batch(
                 concurrency = 1
             run = _Run(summarizer, replace(options, concurrency=concurrency), events, report, emit)
             todo = []
-            for doc, text in pending:
-                if run.is_done(doc, text):
-                    run.complete_outputs(doc, text)
+            for doc, loaded in pending:
+                if run.is_done(doc, loaded):
+                    run.complete_outputs(doc, loaded)
                     report.outcomes.append(Outcome(doc, "skipped"))
                     events.document_finished(report.outcomes[-1])
                 else:
-                    todo.append((doc, text))
+                    todo.append((doc, loaded))
             run.run(todo)
     except SummarizerError as e:
         report.fatal = e

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import glob
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from summarizer import (
@@ -13,15 +13,15 @@ from summarizer import (
 )
 from summarizer.errors import UsageError
 from summarizer.io.files import write_atomic
+from summarizer.io.formats import DOCUMENT_SUFFIXES, Loaded, load_document
 from summarizer.io.load import (
     decode_document,
-    read_document,
     read_record,
 )
 from summarizer.outputs.review.page import IndexEntry, index_page
+from summarizer.record.schema import Source
 
 #: Suffixes picked up when a directory is given.
-TEXT_SUFFIXES = frozenset({".txt", ".md"})
 
 
 STDIN = "-"
@@ -47,20 +47,20 @@ def _directory_documents(directory: Path, exclude: Path | None) -> list[Document
     skip = exclude.resolve() if exclude is not None else None
     if skip is not None and directory.resolve() not in skip.parents:
         # Only an output folder inside this one holds files to leave out; the folder itself or
-        # one above it would leave out every report ("no .txt or .md files", wrongly).
+        # one above it would leave out every report ("no ... files", wrongly).
         skip = None
     found = sorted(
         p
         for p in directory.rglob("*")
-        if p.suffix.lower() in TEXT_SUFFIXES
+        if p.suffix.lower() in DOCUMENT_SUFFIXES
         and p.is_file()
         and not any(part.startswith(".") for part in p.relative_to(directory).parts)
         and (skip is None or skip not in p.resolve().parents)
     )
     if not found:
         error = InputError(
-            f"{directory}: no .txt or .md files in this directory.",
-            hint="Give the reports as .txt or .md files, or point at the folder that holds them.",
+            f"{directory}: no .txt, .md, .pdf, .docx or .html files in this directory.",
+            hint="Give the reports as such files, or point at the folder that holds them.",
         )
         return [Document(str(directory), directory.name, directory, error)]
     return [Document(str(p), p.relative_to(directory).with_suffix("").as_posix(), p) for p in found]
@@ -110,6 +110,13 @@ def page_path(document: Document, out_dir: Path) -> Path:
     """The review page (``.html``) of a document under ``out_dir``."""
     base = out_dir / document.output_name
     return base.with_name(base.name + ".html")
+
+
+def source_text_path(document: Document, out_dir: Path) -> Path:
+    """The text extracted from a PDF, Word file or web page (``.source.txt``) under ``out_dir``:
+    what every offset of its record points into."""
+    base = out_dir / document.output_name
+    return base.with_name(base.name + ".source.txt")
 
 
 def write_index(out_dir: Path) -> Path:
@@ -171,14 +178,28 @@ def check_output_names(
             owners[key] = doc
 
 
-def read_text(document: Document, stdin: Callable[[], bytes]) -> str:
-    """Read and decode a document (``stdin`` is called for the ``-`` document).
+def read_text(
+    document: Document,
+    stdin: Callable[[], bytes],
+    *,
+    url: str | None = None,
+    date: str | None = None,
+) -> Loaded:
+    """Read a document: a text file, standard input (``-``), a PDF, Word file or web page;
+    ``url`` and ``date`` (``--source-url``, ``--source-date``) fill the source block.
 
     Raises:
-        InputError: the document is missing, empty, binary, not UTF-8 or too large.
+        InputError: the document is missing, empty, binary, not UTF-8, too large, or a file
+            its format library cannot read (an encrypted or scanned PDF, ...).
     """
     if document.error is not None:
         raise document.error
     if document.path is None:
-        return decode_document(stdin(), name=document.name)
-    return read_document(document.path)
+        loaded = Loaded(decode_document(stdin(), name=document.name), Source(kind="text"))
+    else:
+        loaded = load_document(document.path)
+    given = {"url": url, "published": date}
+    changes = {k: v for k, v in given.items() if v is not None}
+    if not changes:
+        return loaded
+    return replace(loaded, source=loaded.source.model_copy(update=changes))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -157,6 +158,14 @@ def summarize(
         int,
         typer.Option(min=1, help="Documents in flight at once (remote providers only)."),
     ] = 1,
+    source_url: Annotated[
+        str | None,
+        typer.Option(help="Where the report was published (the record's source block)."),
+    ] = None,
+    source_date: Annotated[
+        str | None,
+        typer.Option(help="When it was published, YYYY-MM-DD (the record's source block)."),
+    ] = None,
     cache: Annotated[
         bool,
         typer.Option(
@@ -195,6 +204,8 @@ def summarize(
         documents = discover(paths, exclude=out)
         if fmt is OutputFormat.html and out is None and len(documents) > 1:
             raise typer.BadParameter("--format html of several documents needs --out DIR.")
+        if source_date is not None and not _is_date(source_date):
+            raise typer.BadParameter(f"--source-date {source_date!r} is not a YYYY-MM-DD date.")
         options = BatchOptions(
             out_dir=out,
             jsonl=jsonl,
@@ -202,6 +213,8 @@ def summarize(
             html=fmt is OutputFormat.html,
             concurrency=concurrency,
             force=force,
+            source_url=source_url,
+            source_date=source_date,
         )
         # Before the model loads and before any request: an output over an input, or one
         # that cannot be written, would otherwise show only after records were paid for.
@@ -262,3 +275,11 @@ def _merge_outcomes(report: BatchReport, documents: list[Document], out: Path | 
         write_atomic(out / "merged.json", text)
         err(f"merged {len(inputs) - len(left_out)} records into {out / 'merged.json'}")
     return EXIT_FAILED if left_out else EXIT_OK
+
+
+def _is_date(value: str) -> bool:
+    """Whether ``value`` is a calendar date written YYYY-MM-DD."""
+    try:
+        return datetime.date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False

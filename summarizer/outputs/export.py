@@ -26,6 +26,7 @@ from summarizer.record.schema import (
     READABLE_SCHEMA_VERSIONS,
     SCHEMA_VERSION,
     Category,
+    Source,
     SummaryResult,
 )
 
@@ -54,14 +55,25 @@ class Corpus:
 def _first(evidence: Sequence[Any]) -> dict[str, Any]:
     """Columns of an item's first evidence span (empty when it has none)."""
     if not evidence:
-        return {"evidence_quote": None, "evidence_start": None, "evidence_end": None}
+        return {
+            "evidence_quote": None,
+            "evidence_start": None,
+            "evidence_end": None,
+            "evidence_page": None,
+        }
     e = evidence[0]
-    return {"evidence_quote": e.quote, "evidence_start": e.start, "evidence_end": e.end}
+    return {
+        "evidence_quote": e.quote,
+        "evidence_start": e.start,
+        "evidence_end": e.end,
+        "evidence_page": e.page,
+    }
 
 
 def _rows(record_id: str, path: Path, r: SummaryResult) -> dict[str, list[dict[str, Any]]]:
     """The rows one record adds to each table."""
     a, p = r.agreement, r.provenance
+    source = r.source or Source()
     agreement = {
         "record_id": record_id,
         "record_file": path.name,
@@ -79,6 +91,12 @@ def _rows(record_id: str, path: Path, r: SummaryResult) -> dict[str, list[dict[s
         "articles": len(r.articles),
         "conditions": len(r.conditions),
         "summary": a.summary,
+        "language": p.language,
+        "source_kind": source.kind,
+        "source_title": source.title,
+        "source_outlet": source.outlet,
+        "source_url": source.url,
+        "source_published": source.published,
         "provider": p.provider,
         "model": p.model,
         "schema_version": p.schema_version,

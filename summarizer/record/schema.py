@@ -69,6 +69,31 @@ class Evidence(_Strict):
         description="model: the model quoted or picked this passage; rule: a system rule chose "
         "it (a numbered provision, a sentence whose words state a stance, a demand clause).",
     )
+    page: int | None = Field(
+        default=None,
+        ge=1,
+        description="PDF sources: the page (1-based) the passage starts on; null otherwise.",
+    )
+
+
+SourceKind = Literal["text", "pdf", "docx", "html"]
+
+
+class Source(_Strict):
+    """Where the text came from: the file's kind and what its metadata or the user says of it.
+
+    ``start``/``end`` of every evidence are offsets into the text extracted from the file,
+    which is kept beside the record (``<name>.source.txt``) when it is not a plain text file.
+    """
+
+    kind: SourceKind = Field(default="text", description="text, pdf, docx or html.")
+    title: str | None = Field(default=None, description="Title from the file's metadata.")
+    outlet: str | None = Field(default=None, description="Publisher or site, when known.")
+    url: str | None = Field(default=None, description="Where it was published, when known.")
+    published: str | None = Field(
+        default=None, description="Publication date as given (YYYY-MM-DD when known)."
+    )
+    pages: int | None = Field(default=None, description="PDF sources: number of pages.")
 
 
 class Agreement(_Strict):
@@ -186,6 +211,9 @@ class SummaryResult(_Strict):
     parties: list[Party] = Field(description="Every actor with a role or a stance.")
     articles: list[Article] = Field(description="The agreed terms, one per item.")
     conditions: list[Condition] = Field(description="Conditions put forward in negotiation.")
+    source: Source | None = Field(
+        default=None, description="The source file's kind and metadata (schema 1.1; optional)."
+    )
     provenance: Provenance = Field(description="How this record was made.")
 
 
