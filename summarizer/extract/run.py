@@ -77,7 +77,7 @@ def chunks_of(text: str, context_tokens: int | None) -> list[Chunk]:
 def extract(text: str, provider: Provider, disabled: frozenset[str] = frozenset()) -> Extraction:
     """Run the pipeline over one document and return the grounded parts of its record.
 
-    A document longer than the model's context is read in chunks (``pipeline.chunks``): the
+    A document longer than the model's context is read in chunks (``extract.chunks``): the
     pipeline runs on each, and the findings are combined with every offset in the whole text.
 
     Args:

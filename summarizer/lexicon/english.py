@@ -2,8 +2,9 @@
 
 Each pattern says what a phrase of a news report signals (a refusal, a demand, a walk-out, an
 agreement made or taking effect, a term announced); the rules that use it are named beside it.
-The words are English (a few French); a report in another language reaches the model unjudged
-(see ``derive.speaks_of_an_agreement``).
+The sentence splitter's abbreviations and the words too generic to name an actor are here too.
+The steps that read these words are marked English-only (``extract.steps``) and do not run on
+a report in another language, which the model reads alone.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 
 from summarizer.record.schema import Category
 
-# --- used by actors.py ---
+# --- used by extract/rules/actors.py and stance.py ---
 
 DISSENT = re.compile(
     r"\b(?:reject(?:s|ed|ing)?|refus(?:e|es|ed|ing)|denounc(?:e|es|ed|ing)|oppos(?:e|es|ed|ing)|"
@@ -49,7 +50,7 @@ LINK = re.compile(
 LED_BY = re.compile(r"\b(?:headed|led|commanded|chaired)\s+by\s+", re.IGNORECASE)
 
 
-# --- used by dates.py ---
+# --- used by extract/rules/dates.py ---
 
 MONTHS = [
     "january",
@@ -80,7 +81,7 @@ AGREEMENT_MADE = re.compile(
 )
 
 
-# --- used by demands.py ---
+# --- used by extract/rules/conditions.py (the demand sweep) ---
 
 # Not "calls for": reports use it for what an agreement provides ("the 2010 accord called
 # for ..."), which would bring older agreements' terms in as demands.
@@ -95,7 +96,7 @@ DEMAND_SWEEP_CUE = re.compile(
 )
 
 
-# --- used by derive.py ---
+# --- used by extract/rules/derive.py ---
 
 CATEGORY_PATTERNS: tuple[tuple[Category, str], ...] = (
     (
@@ -185,7 +186,7 @@ AFTER_THE_DEMAND = re.compile(r"(?:from|since|during|in|at|on|for|by|of)\b", re.
 CONTINUES = re.compile(r"\b(?:also|in addition|furthermore|as well)\b", re.IGNORECASE)
 
 
-# --- used by proposers.py ---
+# --- used by extract/rules/proposers.py ---
 
 # A sentence whose subject points back to an actor named before: "The movement had insisted",
 # "Later, they said ...".
@@ -196,7 +197,7 @@ ANAPHOR = re.compile(
 )
 
 
-# --- used by pipeline/conditions.py ---
+# --- used by extract/rules/conditions.py ---
 
 # Words of a sentence that puts terms forward rather than reporting them agreed: "the plan
 # would give ...", "under the proposal ...", "the draft offers ...".
@@ -296,7 +297,7 @@ GENERIC = frozenset(
 )
 
 
-# --- used by rules/derive.py ---
+# --- used by extract/rules/derive.py (numbered provisions) ---
 
 # A sentence that opens with a numbered provision: "Article 4 obliges ...", "Under Article 6
 # the army will ...", "The second provides for ...", "Under the third, the militia ...".
@@ -312,7 +313,7 @@ NUMBERED_TERM = re.compile(
 )
 
 
-# --- used by rules/actors.py ---
+# --- used by extract/rules/actors.py (factions) ---
 
 # Small words inside a proper name ("Front for the Liberation of ...").
 NAME_JOINERS = frozenset(["of", "the", "for", "and", "de", "du", "des", "la", "al", "el"])
