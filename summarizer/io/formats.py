@@ -25,6 +25,7 @@ from summarizer.io.load import (
     check_text,
     decode_document,
     read_bounded,
+    read_document,
 )
 from summarizer.record.schema import Article, Condition, Party, Source, SummaryResult
 
@@ -57,8 +58,7 @@ def load_document(path: Path) -> Loaded:
     """
     suffix = path.suffix.lower()
     if suffix not in FORMAT_SUFFIXES:
-        text = decode_document(read_bounded(path, limit=MAX_DOCUMENT_BYTES), name=str(path))
-        return Loaded(text, Source(kind="text"))
+        return Loaded(read_document(path), Source(kind="text"))
     data = read_bounded(path, limit=MAX_FILE_BYTES, what="a document")
     if suffix == ".pdf":
         return _pdf(data, str(path))
@@ -115,6 +115,7 @@ def _pdf(data: bytes, name: str) -> Loaded:
 def _docx(data: bytes, name: str) -> Loaded:
     """A Word file's paragraphs, then its tables (a row per line, cells joined by " | ")."""
     from docx import Document as WordDocument
+    from docx.opc.exceptions import OpcError
 
     try:
         word = WordDocument(io.BytesIO(data))
@@ -122,7 +123,7 @@ def _docx(data: bytes, name: str) -> Loaded:
         for table in word.tables:
             lines += [" | ".join(cell.text for cell in row.cells) for row in table.rows]
         title = word.core_properties.title or None
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
+    except (zipfile.BadZipFile, OpcError, KeyError, ValueError, OSError) as e:
         raise InputError(
             f"{name}: not a readable Word (.docx) file ({' '.join(str(e).split())[:160]}).",
             hint="Save it again as .docx, or as plain text.",
