@@ -8,6 +8,7 @@ from pathlib import Path
 from types import TracebackType
 
 from summarizer.config import Settings, answers_dir, resolve_settings
+from summarizer.extract.rules.confidence import RAW
 from summarizer.extract.run import Extraction, chunks_of, extract
 from summarizer.io.formats import load_document, with_pages
 from summarizer.io.load import check_text, sha256_text
@@ -74,7 +75,16 @@ class Summarizer:
         if deadline is not None:
             deadline *= len(chunks_of(text, self.provider.info.context_tokens))
         with self.provider.control.document(deadline):
-            found = extract(text, self.provider, self.settings.disabled_steps)
+            found = extract(
+                text,
+                self.provider,
+                self.settings.disabled_steps,
+                calibration=None if self.settings.calibrated else RAW,
+                # Raw probabilities (fitting a calibration) keep every item unless told.
+                min_confidence=0.0
+                if self.settings.min_confidence is None and not self.settings.calibrated
+                else self.settings.min_confidence,
+            )
         record = SummaryResult(
             agreement=found.agreement,
             parties=found.parties,
@@ -121,6 +131,7 @@ class Summarizer:
             tool_version=tool_version(),
             language=found.language,
             warnings=found.warnings,
+            confidence=found.confidence,
         )
 
     def cancel(self) -> None:

@@ -57,6 +57,12 @@ class Settings:
     #: Switchable pipeline steps to skip, by name (``summarizer.extract.run.SWITCHABLE``): for
     #: ablation, never needed for normal use.
     disabled_steps: frozenset[str] = frozenset()
+    #: Keep only articles, conditions and parties whose calibrated confidence is at least
+    #: this; None: the default chosen on the dev split (shipped with the calibration); 0
+    #: keeps everything.
+    min_confidence: float | None = None
+    #: Calibrate the model's raw probabilities (False only to fit a calibration: the eval).
+    calibrated: bool = True
     #: Keep every model answer in the user cache (``answers_dir``) and replay it for the very
     #: same request: an unchanged document with unchanged settings comes back without a call.
     #: The CLI's ``summarize`` sets it (``--no-cache`` does not); the library leaves it off.
@@ -117,6 +123,11 @@ def resolve_settings(settings: Settings | None = None) -> Settings:
         raise ConfigurationError(
             "Retries must be >= 0 and the timeouts > 0.",
             hint="Check --max-retries, --timeout and --document-timeout.",
+        )
+    if s.min_confidence is not None and not 0.0 <= s.min_confidence <= 1.0:
+        raise ConfigurationError(
+            f"--min-confidence must be between 0 and 1, not {s.min_confidence:g}.",
+            hint="0 keeps every item; the default is the threshold chosen on the dev split.",
         )
     return replace(
         s,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from summarizer.record.merged import (
     Conflict,
@@ -25,6 +25,7 @@ from summarizer.record.merged import (
     MergedParty,
     MergedRecord,
     Source,
+    SourcedConfidence,
     SourcedEvidence,
     SourcedValue,
     StanceAt,
@@ -183,6 +184,21 @@ def _evidence(source: str, evidence: Sequence[Evidence]) -> list[SourcedEvidence
     ]
 
 
+def _confidences(
+    cluster: Sequence[tuple[str, Party | Article | Condition]],
+) -> dict[str, Any]:
+    """The merged item's confidence (the highest) and each report's figure."""
+    by_source = [
+        SourcedConfidence(source=s, confidence=item.confidence)
+        for s, item in cluster
+        if item.confidence is not None
+    ]
+    return {
+        "confidence": max((c.confidence for c in by_source), default=None),
+        "confidence_by_source": by_source,
+    }
+
+
 def _party(
     cluster: list[tuple[str, Party]], dates: dict[str, str | None]
 ) -> tuple[MergedParty, list[tuple[ConflictField, MergedField]]]:
@@ -206,6 +222,7 @@ def _party(
         stance_over_time=timeline,
         sources=[s for s, _ in cluster],
         evidence=[e for s, p in cluster for e in _evidence(s, p.evidence)],
+        **_confidences(cluster),
     )
     return party, list(fields.items())
 
@@ -220,6 +237,7 @@ def _article(cluster: list[tuple[str, Article]]) -> MergedArticle:
         categories=categories,
         sources=[s for s, _ in cluster],
         evidence=[e for s, a in cluster for e in _evidence(s, a.evidence)],
+        **_confidences(cluster),
     )
 
 
@@ -232,6 +250,7 @@ def _condition(
         outcome=_field([(s, c.outcome) for s, c in cluster]),
         sources=[s for s, _ in cluster],
         evidence=[e for s, c in cluster for e in _evidence(s, c.evidence)],
+        **_confidences(cluster),
     )
 
 

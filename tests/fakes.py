@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -106,6 +107,48 @@ def completion(
     }
 
 
+def verification(
+    request: dict[str, Any], yes: float = 0.8, *, logprobs: bool = True
+) -> dict[str, Any]:
+    """A completion answering every statement of a verification request "yes" (or "no" when
+    ``yes`` < 0.5), with token log-probs as llama.cpp reports them: the model's probability
+    ``yes`` of "yes" at each answer's token, and an unconstrained alternative beside it."""
+    keys = list(request["response_format"]["json_schema"]["schema"]["properties"])
+    word = "yes" if yes >= 0.5 else "no"
+    tokens: list[dict[str, Any]] = []
+
+    def token(text: str, top: list[tuple[str, float]] | None = None) -> None:
+        top = top or [(text, 0.0)]
+        tokens.append(
+            {
+                "token": text,
+                "logprob": top[0][1],
+                "top_logprobs": [{"token": t, "logprob": lp} for t, lp in top],
+            }
+        )
+
+    token("{\n")
+    for n, key in enumerate(keys):
+        token(' "')
+        token(key)
+        token('":')
+        token(' "')
+        other = 1.0 - yes - 0.01
+        token(
+            word,
+            sorted(
+                [("yes", math.log(yes)), ("no", math.log(other)), ("Yes", math.log(0.01))],
+                key=lambda t: -t[1],
+            ),
+        )
+        token('",\n' if n < len(keys) - 1 else '"\n')
+    token("}")
+    body = completion(json.dumps({key: word for key in keys}))
+    if logprobs and request.get("logprobs"):
+        body["choices"][0]["logprobs"] = {"content": tokens}
+    return body
+
+
 def schema_name(request: dict[str, Any]) -> str:
     """The response model's name in a JSON-schema request."""
     fmt = request.get("response_format") or {}
@@ -119,6 +162,9 @@ class FakeChatServer:
         self,
         answers: dict[str, Any] | None = None,
         answer_fn: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        *,
+        verify_yes: float = 0.8,
+        logprobs: bool = True,
     ) -> None:
         self.answers = (
             answers
@@ -133,6 +179,10 @@ class FakeChatServer:
             }
         )
         self.answer_fn = answer_fn
+        #: The model's probability of "yes" for every verification statement.
+        self.verify_yes = verify_yes
+        #: Whether answers carry token log-probs (a server that returns none: False).
+        self.logprobs = logprobs
         self.requests: list[dict[str, Any]] = []
 
     def handle_chat_completions(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -140,7 +190,10 @@ class FakeChatServer:
         self.requests.append(request)
         if self.answer_fn is not None:
             return self.answer_fn(request)
-        answer = self.answers[schema_name(request)]
+        name = schema_name(request)
+        if name.startswith("Verification") and name not in self.answers:
+            return verification(request, self.verify_yes, logprobs=self.logprobs)
+        answer = self.answers[name]
         if callable(answer):
             answer = answer(request)
         return completion(answer if isinstance(answer, str) else json.dumps(answer))

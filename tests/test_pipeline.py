@@ -71,13 +71,13 @@ def test_usage_and_calls_are_summed_over_every_call(record):
     prov = record.provenance
     dissent = 4  # seed sentences with a word of refusal not naming a known actor in full (cap 4)
     demand = 6  # seed sentences with a word of demand that no condition covers (cap 6)
-    # passes, dissent, one stance each, demand
-    assert prov.calls == prov.attempts == 3 + dissent + 4 + demand
+    # passes, dissent, one stance each, demand, one verification of every item
+    assert prov.calls == prov.attempts == 3 + dissent + 4 + demand + 1
     assert prov.usage.prompt_tokens == 100 * prov.calls
     assert prov.usage.completion_tokens == 20 * prov.calls
     assert prov.usage.total_tokens == 120 * prov.calls
     ids = [p.id for p in prov.prompts]
-    assert ids == ["articles", "conditions", "actors", "dissent", "stance", "demand"]
+    assert ids == ["articles", "conditions", "actors", "dissent", "stance", "demand", "verify"]
     assert prov.source_sha256 and prov.schema_version == SCHEMA_VERSION == "1.1"
 
 

@@ -138,6 +138,18 @@ def eval_command(
         list[str] | None,
         typer.Option(help="With --ablate: only this step (repeatable); default: every one."),
     ] = None,
+    fit_calibration: Annotated[
+        Path | None,
+        typer.Option(
+            help="Fit the confidence calibration and the default --min-confidence on the "
+            "first split run (dev), with raw probabilities, and write them to this file "
+            "(the package's is summarizer/extract/rules/calibration.json)."
+        ),
+    ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option(help="Write the reliability diagram of each split's confidence (PNG)."),
+    ] = None,
     provider: Annotated[ProviderChoice | None, typer.Option(help="Model provider.")] = None,
     model: Annotated[str | None, typer.Option(help="Model name.")] = None,
     base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server URL.")] = None,
@@ -166,6 +178,8 @@ def eval_command(
         use_cache=cache,
         prune_cache=prune_cache,
         settings=settings,
+        fit_calibration=fit_calibration,
+        plot=plot,
     )
     with handled():
         outcome = run_eval(options, log=err)

@@ -166,6 +166,16 @@ def summarize(
         str | None,
         typer.Option(help="When it was published, YYYY-MM-DD (the record's source block)."),
     ] = None,
+    min_confidence: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Keep only the articles, conditions and parties whose confidence (a "
+            "calibrated probability of being right) is at least this; 0 keeps everything. "
+            "[default: the threshold chosen on the dev split, shipped with the calibration]",
+        ),
+    ] = None,
     cache: Annotated[
         bool,
         typer.Option(
@@ -193,6 +203,7 @@ def summarize(
             "timeout": timeout,
             "document_timeout": document_timeout,
             "context_tokens": context_tokens,
+            "min_confidence": min_confidence,
         }
         settings = Settings(cache_answers=cache).with_changes(
             **{k: v for k, v in changes.items() if v is not None}

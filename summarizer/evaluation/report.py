@@ -77,7 +77,11 @@ def markdown_report(
         f"| metric | {' | '.join(names)} |{gap_head} floor | target |",
         "|---|" + "---|" * len(names) + ("---|" if gap else "") + "---|---|",
     ]
-    metric_names = list(dict.fromkeys(m for metrics, _, _ in splits.values() for m in metrics))
+    metric_names = [
+        m
+        for m in dict.fromkeys(m for metrics, _, _ in splits.values() for m in metrics)
+        if not m.startswith(_CONFIDENCE) or m in floors or m in ceilings
+    ]
     for name in metric_names:
         limit = floors.get(name, ceilings.get(name))
         bound = "" if limit is None else (f">= {limit}" if name in floors else f"<= {limit}")
@@ -85,6 +89,7 @@ def markdown_report(
         values = [format_metric(splits[n][0].get(name)) for n in names]
         gap_cell = f" {format_metric(gap[name]) if name in gap else ''} |" if gap else ""
         lines.append(f"| {name} | {' | '.join(values)} |{gap_cell} {bound} | {target} |")
+    lines += confidence_tables({n: metrics for n, (metrics, _, _) in splits.items()})
     for split, (_, documents, errors) in splits.items():
         lines += [
             "",
@@ -116,6 +121,38 @@ def markdown_report(
     if failures:
         lines += ["", "## Broken thresholds", *[f"- {f}" for f in failures]]
     return "\n".join(lines) + "\n"
+
+
+_CONFIDENCE = "confidence_"
+
+
+def confidence_tables(splits: dict[str, dict[str, float | int | None]]) -> list[str]:
+    """Markdown lines: per split, each kind of item's confidence figures (none: no lines)."""
+    lines: list[str] = []
+    for split, metrics in splits.items():
+        kinds = [
+            m.removeprefix(_CONFIDENCE).removesuffix("_items")
+            for m, v in metrics.items()
+            if m.startswith(_CONFIDENCE) and m.endswith("_items") and v
+        ]
+        if not kinds:
+            continue
+        lines += [
+            "",
+            f"### Confidence, {split}: is an item right? (AUROC: 0.5 says nothing; ECE: the mean"
+            " gap between confidence and share right; P@80%: share right among the 80 % most"
+            " confident)",
+            "",
+            "| item | items | right | AUROC | ECE | P@80% |",
+            "|---|---|---|---|---|---|",
+        ]
+        for kind in kinds:
+            cells = [
+                format_metric(metrics.get(f"{_CONFIDENCE}{kind}_{figure}"))
+                for figure in ("items", "right", "auroc", "ece", "p80")
+            ]
+            lines.append(f"| {kind} | {' | '.join(cells)} |")
+    return lines
 
 
 def junit_xml(

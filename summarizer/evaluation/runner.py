@@ -16,13 +16,21 @@ import json
 import statistics
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from summarizer.api import Summarizer
 from summarizer.config import Settings
 from summarizer.errors import ConfigurationError, SummarizerError
+from summarizer.evaluation.calibrate import (
+    Scorable,
+    fit_calibration,
+    reliability_diagram,
+    write_calibration,
+)
+from summarizer.evaluation.confidence import Labelled, confidence_metrics, labelled_items
 from summarizer.evaluation.merged_score import MERGED_METRICS, score_merged
 from summarizer.evaluation.report import (
     flat_metrics,
@@ -68,6 +76,10 @@ class EvalOptions:
     #: Delete recorded answers this run did not use (after a complete run only).
     prune_cache: bool = False
     settings: Settings | None = None
+    #: Fit the calibration on the first split (raw probabilities) and write it here.
+    fit_calibration: Path | None = None
+    #: Write the reliability diagram of every split's confidence here (a PNG).
+    plot: Path | None = None
     #: A provider to use instead of opening one from the settings (tests, embedding code).
     provider: Provider | None = None
 
@@ -80,6 +92,10 @@ class SplitOutcome:
     documents: dict[str, dict[str, Any]]
     errors: dict[str, str] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+    #: Every predicted item with a confidence, labelled right or wrong against the gold.
+    labelled: list[Labelled] = field(default_factory=list)
+    #: Each document's prediction, gold and text (what a calibration is fitted on).
+    scorable: list[Scorable] = field(default_factory=list)
 
 
 @dataclass
@@ -217,6 +233,8 @@ def evaluate_split(
     documents: dict[str, dict[str, Any]] = {}
     errors: dict[str, str] = {}
     preds: dict[str, dict[str, Any]] = {}
+    labelled: list[Labelled] = []
+    scorable: list[Scorable] = []
     for gold_path in gold_files:
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         name = str(gold["document"])
@@ -229,6 +247,8 @@ def evaluate_split(
         preds[name] = pred
         score = score_document(pred, gold, source)
         scores.append(score)
+        labelled += labelled_items(pred, gold, score)
+        scorable.append(Scorable(pred, gold, source))
         prov = pred.get("provenance", {})
         documents[stem] = {
             "score": score.to_dict(),
@@ -250,6 +270,7 @@ def evaluate_split(
                 json.dumps(pred, ensure_ascii=False, indent=2),
             )
     metrics = _split_metrics(scores, documents, failed=len(errors))
+    metrics.update(confidence_metrics(labelled))
     metrics.update(_merged_metrics(merged_golds, preds, split, log))
     if split.aggregate_only:
         # Kept for the aggregate only: what is reported of each document is its cost.
@@ -258,7 +279,13 @@ def evaluate_split(
             for i, doc in enumerate(documents.values(), 1)
         }
         errors = {f"document {i}": e for i, e in enumerate(errors.values(), 1)}
-    return SplitOutcome(metrics=metrics, documents=documents, errors=errors)
+    return SplitOutcome(
+        metrics=metrics,
+        documents=documents,
+        errors=errors,
+        labelled=labelled,
+        scorable=scorable,
+    )
 
 
 def _prediction(
@@ -336,6 +363,18 @@ def _merged_metrics(
     return out
 
 
+def _fit(path: Path, name: str, outcome: SplitOutcome, log: Callable[[str], None]) -> None:
+    """Fit the calibration and the default threshold on one split's outcome and write them."""
+    documents = len(outcome.scorable)
+    fitted_on = f"{name} split, {documents} reports, {date.today().isoformat()}"
+    calibration, scores = fit_calibration(outcome.labelled, outcome.scorable, fitted_on)
+    write_calibration(calibration, scores, path)
+    figures = ", ".join(f"{t:.2f}: {s:.3f}" for t, s in scores.items())
+    log(f"calibration fitted on {fitted_on}: {path}")
+    log(f"  overall by threshold: {figures}")
+    log(f"  default --min-confidence: {calibration.min_confidence:g}")
+
+
 def split_gap(outcomes: dict[str, SplitOutcome]) -> dict[str, float]:
     """Per headline metric, the first split's value minus the second's (dev minus test)."""
     names = list(outcomes)
@@ -363,6 +402,10 @@ def run_eval(options: EvalOptions, *, log: Callable[[str], None] = print) -> Eva
         options.thresholds, thresholds, replacing=options.update_baseline
     )
     outcomes: dict[str, SplitOutcome] = {}
+    if options.fit_calibration is not None:
+        # A calibration is fitted on the model's raw probabilities, every item kept.
+        base = options.settings or Settings()
+        options = replace(options, settings=base.with_changes(calibrated=False))
     with open_predictor(options, thresholds, log) as predictor:
         predict = None if options.predictions_dir is not None else predictor.predict
         for split in splits:
@@ -382,6 +425,11 @@ def run_eval(options: EvalOptions, *, log: Callable[[str], None] = print) -> Eva
                 )
             ]
             outcomes[split.name] = outcome
+    if options.fit_calibration is not None and outcomes:
+        _fit(options.fit_calibration, *next(iter(outcomes.items())), log)
+    if options.plot is not None:
+        reliability_diagram({n: o.labelled for n, o in outcomes.items()}, options.plot)
+        log(f"reliability diagram: {options.plot}")
     failures = [f for o in outcomes.values() for f in o.failures]
     result = EvalOutcome(splits=outcomes, failures=failures)
     gap = split_gap(outcomes)

@@ -22,6 +22,14 @@ from summarizer.extract.chunks import (
     shifted,
 )
 from summarizer.extract.model.passes import check_fits, context_chars
+from summarizer.extract.model.verify import Verification, statements_of, verify
+from summarizer.extract.rules.confidence import (
+    Calibration,
+    Scored,
+    keep_sure,
+    shipped_calibration,
+    with_confidence,
+)
 from summarizer.extract.steps import ENGLISH_ONLY, PROMPT_IDS, STEPS, SWITCHABLE, run_pipeline
 from summarizer.extract.summary import compose_summary
 from summarizer.providers import CallStats, Provider
@@ -55,6 +63,8 @@ class Extraction:
     language: str | None = None
     #: What the reader of the record should know about how it was read.
     warnings: list[str] = field(default_factory=list)
+    #: How the items' confidence was computed, or why there is none.
+    confidence: str | None = None
 
 
 #: Below this much room for text a chunk could not hold a paragraph.
@@ -74,16 +84,28 @@ def chunks_of(text: str, context_tokens: int | None) -> list[Chunk]:
     return plan_chunks(text, max_chars=min(CHUNK_CHARS, room))
 
 
-def extract(text: str, provider: Provider, disabled: frozenset[str] = frozenset()) -> Extraction:
+def extract(
+    text: str,
+    provider: Provider,
+    disabled: frozenset[str] = frozenset(),
+    *,
+    calibration: Calibration | None = None,
+    min_confidence: float | None = None,
+) -> Extraction:
     """Run the pipeline over one document and return the grounded parts of its record.
 
     A document longer than the model's context is read in chunks (``extract.chunks``): the
     pipeline runs on each, and the findings are combined with every offset in the whole text.
+    Then every item is verified (``model.verify``): its calibrated confidence is attached and
+    the articles, conditions and parties below ``min_confidence`` are dropped.
 
     Args:
         text: the report.
         provider: the model.
         disabled: names of switchable steps to skip (see ``steps.SWITCHABLE``).
+        calibration: raw to calibrated probability; None: the one shipped with the package.
+        min_confidence: keep items at or above this confidence; None: the calibration's
+            default; 0 keeps everything.
 
     Raises:
         ConfigurationError: ``disabled`` names an unknown step.
@@ -123,18 +145,67 @@ def extract(text: str, provider: Provider, disabled: frozenset[str] = frozenset(
             for c in combine_items([f.conditions for f in found])
             if isinstance(c, Condition)
         ]
-    summary = compose_summary(agreement, parties, articles, conditions)
+    scored = Scored(agreement, parties, articles, conditions)
+    warnings = language_warnings(language, disabled)
+    note = "not computed: the verify step was switched off"
+    if "verify" not in disabled:
+        scored, note, unsure = _verified(
+            scored, text, chunks, provider, calibration, min_confidence
+        )
+        if note.startswith("none:"):
+            warnings.append(f"Confidence is {note}")
+        for ref in unsure.prompts:
+            if ref not in prompts:
+                prompts.append(ref)
+        stats.add(unsure.stats)
+    summary = compose_summary(scored.agreement, scored.parties, scored.articles, scored.conditions)
     return Extraction(
-        agreement=agreement.model_copy(update={"summary": summary}),
-        parties=parties,
-        articles=articles,
-        conditions=conditions,
+        agreement=scored.agreement.model_copy(update={"summary": summary}),
+        parties=scored.parties,
+        articles=scored.articles,
+        conditions=scored.conditions,
         prompts=prompts,
         stats=stats,
         dropped=dropped,
         language=language.code,
-        warnings=language_warnings(language, disabled),
+        warnings=warnings,
+        confidence=note,
     )
+
+
+def _verified(
+    scored: Scored,
+    text: str,
+    chunks: list[Chunk],
+    provider: Provider,
+    calibration: Calibration | None,
+    min_confidence: float | None,
+) -> tuple[Scored, str, Verification]:
+    """The record with every item's confidence, the unsure items dropped, and a note on how."""
+    calibration = calibration or shipped_calibration()
+    threshold = calibration.min_confidence if min_confidence is None else min_confidence
+    statements = statements_of(scored.agreement, scored.parties, scored.articles, scored.conditions)
+    asked = verify(text, chunks, statements, provider)
+    if statements and all(p is None for p in asked.yes):
+        note = (
+            f"none: the provider ({provider.info.name}) returned no token probabilities, so "
+            "no item has a confidence and none was dropped for it."
+        )
+        return scored, note, asked
+    raw: dict[tuple[str, int], float | None] = {
+        (s.kind, s.index): p for s, p in zip(statements, asked.yes, strict=True)
+    }
+    kept, removed = keep_sure(
+        with_confidence(
+            scored.agreement, scored.parties, scored.articles, scored.conditions, raw, calibration
+        ),
+        threshold,
+    )
+    note = (
+        f"verification question, calibration {calibration.fitted_on}; items below "
+        f"{threshold:g} dropped ({removed})"
+    )
+    return kept, note, asked
 
 
 def language_warnings(language: Language, disabled: frozenset[str] = frozenset()) -> list[str]:

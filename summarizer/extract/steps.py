@@ -27,7 +27,7 @@ from summarizer.text.align import SourceIndex
 from summarizer.text.segment import split_sentences
 
 #: The prompt templates the pipeline may use, in call order.
-PROMPT_IDS = ("articles", "conditions", "actors", "dissent", "stance", "demand")
+PROMPT_IDS = ("articles", "conditions", "actors", "dissent", "stance", "demand", "verify")
 Rule = Callable[[Draft], Draft]
 ModelStep = Callable[[Draft, Calls], Draft]
 
@@ -99,8 +99,15 @@ STEPS: tuple[Step, ...] = (
     _rule("empty_when_nothing_found", agreement.empty_when_nothing_found, switchable=False),
 )
 
+#: Steps on the whole record, after the chunks are combined (``run.extract``): "verify" asks
+#: the model about every item and gives it a calibrated confidence.
+RECORD_STEPS: tuple[str, ...] = ("verify",)
+
 #: Names of the steps settings may switch off, in pipeline order.
-SWITCHABLE: tuple[str, ...] = tuple(s.name for s in STEPS if s.switchable)
+SWITCHABLE: tuple[str, ...] = (
+    *(s.name for s in STEPS if s.switchable),
+    *RECORD_STEPS,
+)
 
 
 #: The steps that read English cue words, in pipeline order.

@@ -82,6 +82,8 @@ def _rows(record_id: str, path: Path, r: SummaryResult) -> dict[str, list[dict[s
         "date": a.date,
         "location": a.location,
         "status": a.status,
+        "status_confidence": a.status_confidence,
+        "date_confidence": a.date_confidence,
         "stage": a.stage,
         "agreement_type": a.agreement_type,
         "parties": len(r.parties),
@@ -111,6 +113,9 @@ def _rows(record_id: str, path: Path, r: SummaryResult) -> dict[str, list[dict[s
             "role": x.role,
             "actor_type": x.actor_type,
             "stance": x.stance,
+            "confidence": x.confidence,
+            "role_confidence": x.role_confidence,
+            "stance_confidence": x.stance_confidence,
             "evidence_count": len(x.evidence),
             **_first(x.evidence),
         }
@@ -123,6 +128,7 @@ def _rows(record_id: str, path: Path, r: SummaryResult) -> dict[str, list[dict[s
             "number": x.number,
             "text": x.text,
             **{f"cat_{c}": c in x.categories for c in CATEGORIES},
+            "confidence": x.confidence,
             "evidence_count": len(x.evidence),
             **_first(x.evidence),
         }
@@ -135,6 +141,8 @@ def _rows(record_id: str, path: Path, r: SummaryResult) -> dict[str, list[dict[s
             "text": x.text,
             "proposed_by": x.proposed_by,
             "outcome": x.outcome,
+            "confidence": x.confidence,
+            "proposer_confidence": x.proposer_confidence,
             "evidence_count": len(x.evidence),
             **_first(x.evidence),
         }

@@ -24,6 +24,35 @@ STANCE_STYLES: dict[Stance, str] = {
 }
 
 
+#: Below this calibrated confidence an item is more likely wrong than right: it is marked.
+UNSURE = 0.5
+#: Below this it is worth a second look (shown in yellow in the terminal).
+CHECK = 0.8
+
+
+def confidence_label(value: float | None) -> str:
+    """How sure an item is, in words for a reader: "" when no confidence was computed."""
+    if value is None:
+        return ""
+    return f"{'unsure' if value < UNSURE else 'confidence'} {value:.2f}"
+
+
+def _md_confidence(value: float | None) -> str:
+    """An item's confidence for a Markdown line: bold when it is unsure."""
+    label = confidence_label(value)
+    if not label:
+        return ""
+    return f" · **{label}**" if value is not None and value < UNSURE else f" · _{label}_"
+
+
+def _confidence_text(value: float | None) -> Text:
+    """An item's confidence for a table cell, coloured by how sure it is."""
+    if value is None:
+        return Text("-", style="dim")
+    style = "bold red" if value < UNSURE else "yellow" if value < CHECK else "green"
+    return Text(f"{value:.2f}" + ("\nunsure" if value < UNSURE else ""), style=style)
+
+
 def to_json(result: SummaryResult) -> str:
     """Return the record as indented JSON, exactly as the schema describes it."""
     return result.model_dump_json(indent=2)
@@ -66,9 +95,9 @@ def _md_header(result: SummaryResult, title: str) -> list[str]:
     a = result.agreement
     fields = [
         ("Agreement", _md(a.name) if a.name else "(unnamed)"),
-        ("Date", a.date or "unknown"),
+        ("Date", (a.date or "unknown") + _md_confidence(a.date_confidence)),
         ("Place", _md(a.location) if a.location else "unknown"),
-        ("Status", a.status.replace("_", " ")),
+        ("Status", a.status.replace("_", " ") + _md_confidence(a.status_confidence)),
         ("Stage", (a.stage or "none").replace("_", " ")),
     ]
     if a.agreement_type:
@@ -88,7 +117,14 @@ def _md_parties(result: SummaryResult) -> list[str]:
         return [*lines, "_None found._"]
     for p in result.parties:
         kind = p.actor_type.replace("_", " ")
-        lines.append(f"- **{_md(p.name)}** ({p.role}, {kind}): _{p.stance}_")
+        lines.append(
+            f"- **{_md(p.name)}** ({p.role}, {kind}): _{p.stance}_{_md_confidence(p.confidence)}"
+        )
+        if p.stance_confidence is not None or p.role_confidence is not None:
+            lines.append(
+                f"  stance {confidence_label(p.stance_confidence) or 'not measured'}, "
+                f"role {confidence_label(p.role_confidence) or 'not measured'}"
+            )
         if p.aliases:
             lines.append(f"  also called: {', '.join(_md(a) for a in p.aliases)}")
         lines += _md_quotes(p.evidence, "  ")
@@ -103,7 +139,10 @@ def _md_articles(result: SummaryResult) -> list[str]:
     for i, art in enumerate(result.articles, start=1):
         label = f"**({_md(art.number)})** " if art.number else ""
         tags = f" _[{', '.join(c.replace('_', ' ') for c in art.categories)}]_"
-        lines.append(f"{i}. {label}{_md(art.text)}{tags if art.categories else ''}")
+        lines.append(
+            f"{i}. {label}{_md(art.text)}{tags if art.categories else ''}"
+            f"{_md_confidence(art.confidence)}"
+        )
         lines += _md_quotes(art.evidence, "   ")
     return lines
 
@@ -115,7 +154,10 @@ def _md_conditions(result: SummaryResult) -> list[str]:
         return [*lines, "_None found._"]
     for c in result.conditions:
         by = _md(c.proposed_by) if c.proposed_by else "unknown party"
-        lines.append(f"- {_md(c.text)} (proposed by {by}; outcome: _{c.outcome}_)")
+        lines.append(
+            f"- {_md(c.text)} (proposed by {by}; outcome: _{c.outcome}_)"
+            f"{_md_confidence(c.confidence)}"
+        )
         lines += _md_quotes(c.evidence, "  ")
     return lines
 
@@ -180,7 +222,7 @@ def to_table(result: SummaryResult, *, title: str) -> RenderableType:
         parts.append(Text("No agreement found in this report.", style="dim"))
     if result.parties:
         parties = Table(title="Parties", title_justify="left", expand=True, show_lines=True)
-        for column in ("Party", "Role", "Stance", "Evidence"):
+        for column in ("Party", "Role", "Stance", "Sure", "Evidence"):
             parties.add_column(column, ratio=3 if column == "Evidence" else None)
         for p in result.parties:
             name = Text(_one_line(p.name), style="bold")
@@ -190,6 +232,7 @@ def to_table(result: SummaryResult, *, title: str) -> RenderableType:
                 name,
                 Text(f"{p.role}\n{p.actor_type}"),
                 Text(p.stance, style=STANCE_STYLES[p.stance]),
+                _confidence_text(p.confidence),
                 _quotes_text(p.evidence),
             )
         parts.append(parties)
@@ -198,12 +241,14 @@ def to_table(result: SummaryResult, *, title: str) -> RenderableType:
         articles.add_column("#", justify="right")
         articles.add_column("Term", ratio=2)
         articles.add_column("Categories")
+        articles.add_column("Sure")
         articles.add_column("Evidence", ratio=2)
         for i, art in enumerate(result.articles, start=1):
             articles.add_row(
                 Text(_one_line(art.number or str(i))),
                 Text(_one_line(art.text)),
                 Text(", ".join(art.categories)),
+                _confidence_text(art.confidence),
                 _quotes_text(art.evidence),
             )
         parts.append(articles)
@@ -212,12 +257,14 @@ def to_table(result: SummaryResult, *, title: str) -> RenderableType:
         conditions.add_column("Condition", ratio=2)
         conditions.add_column("Proposed by")
         conditions.add_column("Outcome")
+        conditions.add_column("Sure")
         conditions.add_column("Evidence", ratio=2)
         for c in result.conditions:
             conditions.add_row(
                 Text(_one_line(c.text)),
                 Text(_one_line(c.proposed_by or "?")),
                 Text(c.outcome),
+                _confidence_text(c.confidence),
                 _quotes_text(c.evidence),
             )
         parts.append(conditions)

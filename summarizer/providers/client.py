@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -29,6 +30,7 @@ from summarizer.errors import (
     SummarizerError,
 )
 from summarizer.providers.control import RunControl
+from summarizer.providers.logprobs import TokenChoice, choice_probabilities
 from summarizer.providers.replay import CallCache
 from summarizer.providers.secrets import redact_url, scrub
 from summarizer.providers.transport import (
@@ -41,6 +43,9 @@ from summarizer.providers.transport import (
 T = TypeVar("T", bound=BaseModel)
 
 _EMBEDDED_URL = "http://embedded.invalid/v1"
+#: Alternatives asked per generated token: OpenAI's largest; a choice among a handful of
+#: options always has them all listed when the model weighs them at all.
+_TOP_LOGPROBS = 20
 #: What of a failed answer and of its validation error a re-ask sends back. An answer within
 #: the token cap of a pass fits; a runaway one is cut.
 _REASK_ANSWER_CHARS = 12_000
@@ -77,6 +82,9 @@ class CallResult(Generic[T]):
 
     value: T
     stats: CallStats = field(default_factory=CallStats)
+    #: For a call asked with ``choices``: field -> {option: probability}; None when the
+    #: provider returned no token probabilities.
+    probabilities: dict[str, dict[str, float]] | None = None
 
 
 class _Recorder(threading.local):
@@ -165,8 +173,13 @@ class Provider:
         *,
         max_tokens: int,
         reuse_prefix: bool = False,
+        choices: Mapping[str, Sequence[str]] | None = None,
     ) -> CallResult[T]:
         """Ask the model for one ``response_model`` object.
+
+        ``choices`` (field -> allowed values, in schema order) asks for token probabilities
+        too: the result's ``probabilities`` then hold, for each such field, the model's
+        probability of each allowed value at the token where it chose (``logprobs``).
 
         ``reuse_prefix`` lets the embedded runtime reuse the cached prompt prefix of the
         previous call (other providers ignore it). The first call for a document must pass
@@ -183,19 +196,28 @@ class Provider:
             ConfigurationError: the provider refused the key or does not know the model.
         """
         self._stop_if_asked()
-        key = self._cache_key(messages, response_model, max_tokens) if self.cache else ""
+        key = (
+            self._cache_key(messages, response_model, max_tokens, choices is not None)
+            if self.cache
+            else ""
+        )
         if self.cache is not None and (entry := self.cache.get(key)) is not None:
             return CallResult(
                 value=response_model.model_validate(entry["value"]),
                 stats=CallStats(**entry["stats"]),
+                probabilities=entry.get("probabilities"),
             )
         self._recorder.stats = CallStats(calls=1)
         self._recorder.last_output = None
         started = time.perf_counter()
         attempt_messages = list(messages)
+        probabilities: dict[str, dict[str, float]] | None = None
+        asked: dict[str, Any] = (
+            {"logprobs": True, "top_logprobs": _TOP_LOGPROBS} if choices is not None else {}
+        )
         for reasks_left in range(self._settings.max_retries, -1, -1):
             try:
-                value = self._client.chat.completions.create(
+                value, completion = self._client.chat.completions.create_with_completion(
                     model=self.info.model,
                     messages=attempt_messages,  # type: ignore[arg-type]
                     response_model=response_model,
@@ -204,7 +226,10 @@ class Provider:
                     temperature=0.0,
                     seed=0,
                     extra_body=self._body(reuse_prefix),
+                    **asked,
                 )
+                if choices is not None:
+                    probabilities = _probabilities(completion, choices)
                 break
             except InstructorRetryException as e:
                 if not e.failed_attempts or reasks_left == 0 or self._stopped() is not None:
@@ -218,19 +243,28 @@ class Provider:
                 {
                     "schema": response_model.__name__,
                     "value": value.model_dump(mode="json"),
+                    "probabilities": probabilities,
                     "stats": vars(self._recorder.stats).copy(),
                     "seconds": round(time.perf_counter() - started, 3),
                 },
             )
-        return CallResult(value=value, stats=self._recorder.stats)
+        return CallResult(value=value, stats=self._recorder.stats, probabilities=probabilities)
 
     def _cache_key(
-        self, messages: list[dict[str, str]], response_model: type[BaseModel], max_tokens: int
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[BaseModel],
+        max_tokens: int,
+        logprobs: bool = False,
     ) -> str:
         """Everything that decides the model's answer to this request, hashed."""
         info = self.info
+        # Token probabilities change nothing in the answer, but an answer recorded without
+        # them cannot serve a call that needs them; calls without keep their old keys.
+        extra: dict[str, Any] = {"logprobs": _TOP_LOGPROBS} if logprobs else {}
         return CallCache.key(
             {
+                **extra,
                 "provider": info.name,
                 "model": info.model,
                 "model_sha256": info.model_sha256,
@@ -384,6 +418,27 @@ class Provider:
     def close(self) -> None:
         """Release the HTTP client (the in-process model is freed with the object)."""
         self._http.close()
+
+
+def _probabilities(
+    completion: Any, choices: Mapping[str, Sequence[str]]
+) -> dict[str, dict[str, float]] | None:
+    """The choice probabilities of a completion, or None when it carries no token log-probs."""
+    try:
+        content = completion.choices[0].logprobs.content
+    except (AttributeError, IndexError):
+        return None
+    if not content:
+        return None
+    tokens = [
+        TokenChoice(
+            token=str(t.token),
+            logprob=float(t.logprob),
+            top=tuple((str(a.token), float(a.logprob)) for a in (t.top_logprobs or [])),
+        )
+        for t in content
+    ]
+    return choice_probabilities(tokens, choices)
 
 
 def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:

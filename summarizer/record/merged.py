@@ -9,7 +9,7 @@ generated from these models (``python -m summarizer.record.merged``).
 from __future__ import annotations
 
 import json
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -63,6 +63,30 @@ class SourcedValue(_Strict):
     value: str | None = Field(description="The value that report gives.")
 
 
+class SourcedConfidence(_Strict):
+    """One report's confidence in an item (schema 1.2 records; see the record schema)."""
+
+    source: str = Field(description="Id of the report.")
+    confidence: float = Field(ge=0.0, le=1.0, description="That report's confidence.")
+
+
+def _merged_confidence() -> Any:
+    return Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="The highest confidence any report gives the item (the corroboration "
+        "shows in sources, not in a number that assumes the reports independent); null when "
+        "no report's record has one.",
+    )
+
+
+def _by_source() -> Any:
+    return Field(
+        default_factory=list, description="Each report's confidence, where its record has one."
+    )
+
+
 class MergedField(_Strict):
     """A field as the reports give it: one value when they agree, none when they conflict."""
 
@@ -107,6 +131,8 @@ class MergedParty(_Strict):
     )
     sources: list[str] = Field(description="Reports that name the party.")
     evidence: list[SourcedEvidence] = Field(description="Every report's evidence.")
+    confidence: float | None = _merged_confidence()
+    confidence_by_source: list[SourcedConfidence] = _by_source()
 
 
 class MergedArticle(_Strict):
@@ -117,6 +143,8 @@ class MergedArticle(_Strict):
     categories: list[Category] = Field(description="Union of the reports' provision tags.")
     sources: list[str] = Field(description="Reports that state the term.")
     evidence: list[SourcedEvidence] = Field(description="Every report's evidence.")
+    confidence: float | None = _merged_confidence()
+    confidence_by_source: list[SourcedConfidence] = _by_source()
 
 
 class MergedCondition(_Strict):
@@ -127,6 +155,8 @@ class MergedCondition(_Strict):
     outcome: MergedField = Field(description="What became of it, across reports.")
     sources: list[str] = Field(description="Reports that state the condition.")
     evidence: list[SourcedEvidence] = Field(description="Every report's evidence.")
+    confidence: float | None = _merged_confidence()
+    confidence_by_source: list[SourcedConfidence] = _by_source()
 
 
 class Conflict(_Strict):
@@ -141,7 +171,9 @@ class Conflict(_Strict):
 class MergedRecord(_Strict):
     """One agreement, from several reports' records."""
 
-    schema_version: Literal["1"] = Field(default="1", description="Merged schema version.")
+    schema_version: Literal["1", "1.1"] = Field(
+        default="1.1", description="Merged schema version (1.1 adds confidence)."
+    )
     sources: list[Source] = Field(description="The reports, in the order given.")
     agreement: MergedAgreement = Field(description="The agreement block across reports.")
     parties: list[MergedParty] = Field(description="Every actor, once.")

@@ -8,14 +8,14 @@ module imports nothing else from the package.
 from __future__ import annotations
 
 import json
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 #: Record versions this tool reads: 1.1 added provenance ``language`` and ``warnings`` (both
 #: optional), so a record of version 1 is read as it is.
-READABLE_SCHEMA_VERSIONS = ("1", "1.1")
+READABLE_SCHEMA_VERSIONS = ("1", "1.1", "1.2")
 
 Status = Literal["proposed", "signed", "in_force", "collapsed", "unclear"]
 Stage = Literal[
@@ -96,6 +96,19 @@ class Source(_Strict):
     pages: int | None = Field(default=None, description="PDF sources: number of pages.")
 
 
+def _confidence(what: str) -> Any:
+    """An optional probability field (schema 1.2) with its description."""
+    return Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description=f"Probability that {what}, computed by the system from the model's token "
+        "probabilities of a verification question and calibrated on labelled reports (never a "
+        "number the model wrote); null when the provider returned no token probabilities or "
+        "the record predates schema 1.2.",
+    )
+
+
 class Agreement(_Strict):
     """The agreement as a whole."""
 
@@ -120,6 +133,8 @@ class Agreement(_Strict):
         "fields (never free model text): what was agreed, by whom, who refused or withdrew, "
         "the status. Null for an empty record.",
     )
+    status_confidence: float | None = _confidence("the status is right")
+    date_confidence: float | None = _confidence("the date is right (null with no date)")
 
 
 class Party(_Strict):
@@ -131,6 +146,9 @@ class Party(_Strict):
     actor_type: ActorType = Field(description="ACLED-like actor type.")
     stance: Stance = Field(description="The actor's stance toward the agreement.")
     evidence: list[Evidence] = Field(description="Passages that support the stance.")
+    confidence: float | None = _confidence("the actor belongs in the record")
+    role_confidence: float | None = _confidence("the role is right")
+    stance_confidence: float | None = _confidence("the stance is right")
 
 
 class Article(_Strict):
@@ -142,6 +160,7 @@ class Article(_Strict):
     text: str = Field(description="The term, in the source's words.")
     categories: list[Category] = Field(description="PA-X-style provision tags.")
     evidence: list[Evidence] = Field(description="Passages that state the term.")
+    confidence: float | None = _confidence("this is a term of the agreement")
 
 
 class Condition(_Strict):
@@ -151,6 +170,8 @@ class Condition(_Strict):
     proposed_by: str | None = Field(description="Name of the party that put it forward.")
     outcome: Outcome = Field(description="What became of it.")
     evidence: list[Evidence] = Field(description="Passages that state the condition.")
+    confidence: float | None = _confidence("this is a condition put forward")
+    proposer_confidence: float | None = _confidence("the proposer is right (null with no proposer)")
 
 
 class Usage(_Strict):
@@ -201,12 +222,19 @@ class Provenance(_Strict):
         description="What a reader should know about how the source was read (another "
         "language, rules that did not run); empty when nothing.",
     )
+    confidence: str | None = Field(
+        default=None,
+        description="How the items' confidence was computed (the calibration used and the "
+        "items kept at or above --min-confidence), or why there is none (schema 1.2).",
+    )
 
 
 class SummaryResult(_Strict):
     """The agreement record with its provenance: what ``summarize`` returns."""
 
-    schema_version: Literal["1", "1.1"] = Field(default="1.1", description="Record schema version.")
+    schema_version: Literal["1", "1.1", "1.2"] = Field(
+        default="1.2", description="Record schema version."
+    )
     agreement: Agreement = Field(description="The agreement as a whole.")
     parties: list[Party] = Field(description="Every actor with a role or a stance.")
     articles: list[Article] = Field(description="The agreed terms, one per item.")

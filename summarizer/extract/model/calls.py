@@ -49,6 +49,28 @@ class Calls:
         messages = template.render(document=self.document, **variables)
         return self._call(messages, model, max_tokens, reuse_prefix=not first)
 
+    def ask_choices(
+        self,
+        prompt_id: str,
+        model: type[D],
+        max_tokens: int,
+        choices: dict[str, list[str]],
+        **variables: Any,
+    ) -> tuple[D, dict[str, dict[str, float]] | None]:
+        """A whole-document question of closed choices, with the model's probability of each
+        option of each field (None when the provider returns no token probabilities).
+
+        The document is computed afresh: the answer's probabilities must not depend on what
+        the runtime had cached.
+        """
+        template = self.prompt(prompt_id)
+        messages = template.render(document=self.document, **variables)
+        result = self._provider.structured(
+            messages, model, max_tokens=max_tokens, reuse_prefix=False, choices=choices
+        )
+        self.stats.add(result.stats)
+        return result.value, result.probabilities
+
     def ask_about(
         self, template: PromptTemplate, model: type[D], max_tokens: int, **variables: Any
     ) -> D:

@@ -37,7 +37,7 @@ ACTORS_MAX_TOKENS = 2200
 #: Tokens reserved in the context for instructions and the answer.
 _RESERVED_TOKENS = 2200
 #: A conservative characters-per-token figure for English news text.
-_CHARS_PER_TOKEN = 3.0
+CHARS_PER_TOKEN = 3.0
 #: Tokens of a pass's instructions around the report.
 _INSTRUCTION_TOKENS = 600
 
@@ -54,7 +54,7 @@ def _pass(
     room = (
         tokens * 2
         if context is None
-        else context - int(len(draft.text) / _CHARS_PER_TOKEN) - _INSTRUCTION_TOKENS
+        else context - int(len(draft.text) / CHARS_PER_TOKEN) - _INSTRUCTION_TOKENS
     )
     return calls.ask(prompt_id, longer, max(tokens, min(int(tokens * LONG_FACTOR), room)))
 
@@ -91,7 +91,7 @@ def context_chars(context_tokens: int | None) -> int | None:
     """Characters of report the model's context holds beside instructions and answer."""
     if context_tokens is None:
         return None
-    return int((context_tokens - _RESERVED_TOKENS) * _CHARS_PER_TOKEN)
+    return int((context_tokens - _RESERVED_TOKENS) * CHARS_PER_TOKEN)
 
 
 def check_fits(text: str, context_tokens: int | None) -> None:
@@ -103,7 +103,7 @@ def check_fits(text: str, context_tokens: int | None) -> None:
     if context_tokens is None:
         return
     budget = context_tokens - _RESERVED_TOKENS
-    estimate = int(len(text) / _CHARS_PER_TOKEN)
+    estimate = int(len(text) / CHARS_PER_TOKEN)
     if estimate > budget:
         raise InputError(
             f"The document is about {estimate:,} tokens; the model's context leaves room for "

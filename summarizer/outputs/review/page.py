@@ -167,6 +167,7 @@ def review_page(result: SummaryResult, text: str | None, *, title: str) -> str:
     toolbar = """
 <div class="toolbar">
   <button type="button" id="toggle-correct">Correct</button>
+  <button type="button" id="order-unsure">Least sure first</button>
   <button type="button" class="correct-only" id="add-party">Add party from selection</button>
   <button type="button" class="correct-only" id="add-article">Add article from selection</button>
   <button type="button" class="correct-only" id="add-condition">Add condition from selection

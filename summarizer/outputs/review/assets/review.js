@@ -15,6 +15,10 @@
   const agreement = JSON.parse(JSON.stringify(DATA.record.agreement));
   let items = [];
   let selected = null;
+  let leastSureFirst = false;
+  // Below UNSURE an item is more likely wrong than right; below CHECK worth a second look
+  // (the same bounds as the Markdown and terminal views).
+  const UNSURE = 0.5, CHECK = 0.8;
   let nextId = 0;
 
   function el(tag, cls, text) {
@@ -144,11 +148,27 @@
 
   function edited(item) { return function () { item.edited = true; renderPanel(); }; }
 
+  function sureness(value) {
+    if (typeof value !== "number") return "";
+    return value < UNSURE ? "unsure" : value < CHECK ? "check" : "sure";
+  }
+
+  function confidenceBadge(label, value) {
+    const level = sureness(value);
+    return el("span", "badge conf " + level, (level === "unsure" ? "unsure " : "") + label + " " + value.toFixed(2));
+  }
+
   function card(item) {
     const d = item.data;
-    const node = el("div", "card " + item.kind + (item.verdict ? " " + item.verdict : ""));
+    const level = sureness(d.confidence);
+    const node = el("div", "card " + item.kind + (item.verdict ? " " + item.verdict : "") + (level ? " " + level : ""));
     node.id = item.id;
     node.dataset.kind = item.kind;
+    if (level) {
+      node.dataset.confidence = d.confidence.toFixed(3);
+      // The lower the confidence, the stronger the shade behind the card.
+      node.style.setProperty("--doubt", String(Math.round((1 - d.confidence) * 100) / 100));
+    }
     const title = el("div", "title", item.kind === "party" ? d.name : (d.number ? d.number + ". " : "") + d.text);
     node.appendChild(title);
     const meta = el("div", "meta");
@@ -166,6 +186,12 @@
     const evidence = d.evidence || [];
     if (evidence.length && evidence.every(function (e) { return e.origin === "rule"; })) meta.appendChild(el("span", "badge rule", "by rule"));
     if (item.added) meta.appendChild(el("span", "badge added", "added"));
+    if (level) meta.appendChild(confidenceBadge("sure", d.confidence));
+    if (item.kind === "party") {
+      if (typeof d.stance_confidence === "number") meta.appendChild(confidenceBadge("stance", d.stance_confidence));
+      if (typeof d.role_confidence === "number") meta.appendChild(confidenceBadge("role", d.role_confidence));
+    }
+    if (item.kind === "condition" && typeof d.proposer_confidence === "number") meta.appendChild(confidenceBadge("proposer", d.proposer_confidence));
     node.appendChild(meta);
     for (const e of evidence) {
       const line = el("div", "ev", "\u201c" + e.quote + "\u201d");
@@ -239,6 +265,8 @@
       const cell = el("td");
       const shown = el("span", "view", agreement[field] === null ? "\u2014" : agreement[field]);
       cell.appendChild(shown);
+      const sure = agreement[field + "_confidence"];
+      if (typeof sure === "number") cell.appendChild(confidenceBadge("sure", sure));
       const edit = el("div", "edit");
       if (kind === "text") {
         edit.appendChild(textField("", function () { return agreement[field]; }, function (v) { agreement[field] = v; renderAgreement(); }));
@@ -256,6 +284,11 @@
       const list = document.getElementById("list-" + key);
       list.replaceChildren();
       const mine = items.filter(function (x) { return x.kind === kind; });
+      if (leastSureFirst) {
+        // Items with no confidence (added by hand, or an older record) go last.
+        const rank = function (x) { return typeof x.data.confidence === "number" ? x.data.confidence : 2; };
+        mine.sort(function (a, b) { return rank(a) - rank(b); });
+      }
       document.getElementById("count-" + key).textContent = String(mine.length);
       if (!mine.length) list.appendChild(el("p", "meta", "none"));
       for (const item of mine) list.appendChild(card(item));
@@ -416,6 +449,11 @@
   document.getElementById("toggle-correct").addEventListener("click", function () {
     const on = document.body.classList.toggle("correcting");
     this.textContent = on ? "Done correcting" : "Correct";
+  });
+  document.getElementById("order-unsure").addEventListener("click", function () {
+    leastSureFirst = !leastSureFirst;
+    this.textContent = leastSureFirst ? "Record order" : "Least sure first";
+    renderPanel();
   });
   document.getElementById("add-party").addEventListener("click", function () { add("party"); });
   document.getElementById("add-article").addEventListener("click", function () { add("article"); });
