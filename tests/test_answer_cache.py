@@ -97,3 +97,32 @@ def test_the_cap_removes_the_least_recently_used_answers(tmp_path: Path):
     assert cache.size() <= 4000
     assert cache.get(CallCache.key({"i": 9})) is not None  # the newest stays
     assert cache.get(CallCache.key({"i": 0})) is None  # the oldest went
+
+
+def test_a_repeat_does_not_load_the_embedded_model(monkeypatch: pytest.MonkeyPatch):
+    from summarizer.providers import embedded
+
+    loads: list[Path] = []
+    fake = FakeChatServer()
+
+    def start(model: Path, **_: object) -> FakeChatServer:
+        loads.append(model)
+        return fake
+
+    monkeypatch.setattr(
+        embedded,
+        "resolve_model_file",
+        lambda path, cache_dir: embedded.LocalModelInfo(Path("m.gguf"), "m", "0" * 64, 8192),
+    )
+    monkeypatch.setattr(embedded, "start_runtime", start)
+    settings = Settings(provider="embedded", cache_answers=True)
+    text = SEED.read_text(encoding="utf-8")
+    with Summarizer(settings) as s:
+        assert not s.provider.runtime.loaded  # opening loads nothing
+        first = s.summarize(text).model_dump(mode="json")
+    assert len(loads) == 1
+    with Summarizer(settings) as s:
+        second = s.summarize(text).model_dump(mode="json")
+        assert not s.provider.runtime.loaded
+    assert len(loads) == 1  # every answer replayed: the model never loaded
+    assert _without_duration(second) == _without_duration(first)

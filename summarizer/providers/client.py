@@ -207,6 +207,9 @@ class Provider:
                 stats=CallStats(**entry["stats"]),
                 probabilities=entry.get("probabilities"),
             )
+        load = getattr(self.runtime, "load", None)
+        if callable(load):
+            load()  # a runtime loaded on first use: its load error reaches the user as it is
         self._recorder.stats = CallStats(calls=1)
         self._recorder.last_output = None
         started = time.perf_counter()
@@ -479,12 +482,13 @@ def open_remote(settings: Settings, *, transport: httpx.BaseTransport | None = N
 
 def open_embedded(settings: Settings) -> Provider:
     """Load the embedded model (assembling the default weights on first use)."""
-    from summarizer.providers.embedded import resolve_model_file, runtime_version, start_runtime
+    from summarizer.providers.embedded import LazyRuntime, resolve_model_file, runtime_version
 
     assert settings.cache_dir is not None and settings.threads is not None
     model = resolve_model_file(settings.model_path, settings.cache_dir)
     context = min(settings.context_tokens, model.context_length or settings.context_tokens)
-    runtime = start_runtime(model.path, threads=settings.threads, context_tokens=context)
+    # Loaded on the first call that is not replayed from the answer cache.
+    runtime = LazyRuntime(model.path, threads=settings.threads, context_tokens=context)
     info = ProviderInfo(
         name="embedded",
         model=model.name,

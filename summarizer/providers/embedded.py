@@ -7,6 +7,7 @@ takes the same openai + instructor path as any server.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,51 @@ def start_runtime(model: Path, *, threads: int, context_tokens: int, port: int =
             f"The embedded runtime could not load {model}: {e}",
             hint="Check the file (summarizer models verify) and free memory (about 2.5 GB).",
         ) from e
+
+
+class LazyRuntime:
+    """The in-process runtime, loaded on its first request.
+
+    Loading takes seconds and 2 GB; a document whose every answer is replayed from the answer
+    cache needs none of it, so a repeated ``summarize`` comes back without loading the model.
+    Attributes of the loaded runtime (``listening_address``) are reached through this object
+    and load it.
+    """
+
+    def __init__(self, model: Path, *, threads: int, context_tokens: int) -> None:
+        self._model = model
+        self._threads = threads
+        self._context_tokens = context_tokens
+        self._server: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the model is in memory."""
+        return self._server is not None
+
+    def load(self) -> Any:
+        """The runtime, loading it on the first call.
+
+        Raises:
+            ModelUnavailableError: xllamacpp is not installed or the model fails to load.
+        """
+        with self._lock:
+            if self._server is None:
+                self._server = start_runtime(
+                    self._model, threads=self._threads, context_tokens=self._context_tokens
+                )
+            return self._server
+
+    def handle_chat_completions(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Answer one chat request with the (loaded) runtime."""
+        answer: dict[str, Any] = self.load().handle_chat_completions(request)
+        return answer
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.load(), name)
 
 
 def runtime_version() -> str:
