@@ -447,3 +447,40 @@ def test_import_of_a_malformed_gold_file_is_an_input_error_not_a_crash(
     result = runner.invoke(app, args)
     assert result.exit_code == 4, result.stderr
     assert "schema" in result.stderr and "This is a bug" not in result.stderr
+
+
+def test_cards_are_shaded_by_confidence_and_can_be_ordered_least_sure_first(
+    browser: Any, tmp_path: Path
+) -> None:
+    record = SummaryResult.model_validate_json((RECORDS / "kabwelu-2020.json").read_text())
+    sure = [0.95, 0.2, 0.6, 0.45, 0.85, 0.7][: len(record.articles)]
+    assert len(sure) >= 3
+    articles = [
+        a.model_copy(update={"confidence": c})
+        for a, c in zip(record.articles[: len(sure)], sure, strict=True)
+    ]
+    articles += record.articles[len(sure) :]  # beyond the list: no confidence (goes last)
+    path = tmp_path / "record.json"
+    path.write_text(record.model_copy(update={"articles": articles}).model_dump_json())
+    open_page(browser, make_page(path, SEEDS / "kabwelu-2020.txt", tmp_path / "p.html"))
+
+    def shown() -> list[tuple[str | None, str]]:
+        return [
+            (c["confidence"], c["cls"])
+            for c in browser.execute_script(
+                "return Array.from(document.querySelectorAll('#list-articles .card'))"
+                ".map(c => ({confidence: c.dataset.confidence || null, cls: c.className}))"
+            )
+        ]
+
+    in_order = shown()
+    assert [c for c, _ in in_order][: len(sure)] == [f"{v:.3f}" for v in sure]
+    levels = {c: cls for c, cls in in_order}
+    assert "unsure" in levels["0.200"] and "check" in levels["0.600"] and "sure" in levels["0.950"]
+    click(browser, "#order-unsure")
+    ranked = [c for c, _ in shown()]
+    assert ranked[: len(sure)] == [f"{v:.3f}" for v in sorted(sure)]
+    assert all(c is None for c in ranked[len(sure) :])
+    click(browser, "#order-unsure")
+    assert [c for c, _ in shown()] == [c for c, _ in in_order]
+    assert browser.get_log("browser") == []
