@@ -120,3 +120,24 @@ def test_text_that_would_start_a_formula_stays_text(tmp_path: Path, fmt: str) ->
         assert cell.data_type == "s" and cell.value.startswith("'=HYPERLINK")
     else:
         assert pd.read_csv(out / "parties.csv")["name"][0].startswith("'=HYPERLINK")
+
+
+def test_every_item_table_has_a_confidence_column(tmp_path: Path) -> None:
+    folder = tmp_path / "records"
+    folder.mkdir()
+    record = records()["dev/kabwelu-2020"]
+    sure = record.model_copy(
+        update={
+            "articles": [a.model_copy(update={"confidence": 0.25}) for a in record.articles],
+            "parties": [p.model_copy(update={"stance_confidence": 0.5}) for p in record.parties],
+        }
+    )
+    (folder / "kabwelu.json").write_text(sure.model_dump_json(), encoding="utf-8")
+    out = tmp_path / "corpus"
+    result = runner.invoke(app, ["export", str(folder), "-f", "csv", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    tables = read_back("csv", out)
+    assert set(tables["articles"]["confidence"]) == {0.25}
+    assert set(tables["parties"]["stance_confidence"]) == {0.5}
+    assert tables["parties"]["confidence"].isna().all()  # not computed: empty, never 0
+    assert "confidence" in tables["conditions"] and "status_confidence" in tables["agreements"]

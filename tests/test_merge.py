@@ -210,3 +210,23 @@ def test_a_path_with_an_at_sign_keeps_its_trailing_date(tmp_path: Path) -> None:
     result = runner.invoke(app, ["merge", f"{folder / 'r.json'}@2020-08-05", "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     assert MergedRecord.model_validate_json(out.read_text()).sources[0].report_date == "2020-08-05"
+
+
+def test_merge_keeps_each_reports_confidence_and_the_highest_as_the_items() -> None:
+    record = load("kabwelu-2020")
+
+    def sure(value: float) -> SummaryResult:
+        return record.model_copy(
+            update={
+                "articles": [a.model_copy(update={"confidence": value}) for a in record.articles]
+            }
+        )
+
+    merged = merge_records([Input(sure(0.4)), Input(sure(0.7)), Input(record)]).merged
+    article = merged.articles[0]
+    assert article.confidence == 0.7
+    assert [(c.source, c.confidence) for c in article.confidence_by_source] == [
+        ("s1", 0.4),
+        ("s2", 0.7),
+    ]
+    assert merged.parties[0].confidence is None  # no report gave one

@@ -203,3 +203,35 @@ def _hostile_result(text: str):
             },
         }
     )
+
+
+def _with_confidence() -> SummaryResult:
+    record = _record()
+    return record.model_copy(
+        update={
+            "articles": [record.articles[0].model_copy(update={"confidence": 0.31})],
+            "conditions": [record.conditions[0].model_copy(update={"confidence": 0.92})],
+            "parties": [
+                p.model_copy(update={"confidence": 0.9, "stance_confidence": 0.4})
+                for p in record.parties
+            ],
+        }
+    )
+
+
+def test_markdown_marks_unsure_items_and_shows_each_confidence():
+    md = to_markdown(_with_confidence(), title="t")
+    article = next(line for line in md.splitlines() if "Heavy weapons" in line)
+    assert "**unsure 0.31**" in article
+    condition = next(line for line in md.splitlines() if "Amnesty" in line)
+    assert "_confidence 0.92_" in condition
+    assert "stance unsure 0.40" in md
+    # A record without confidence (older, or a server without token probabilities) shows none.
+    assert "confidence" not in to_markdown(_record(), title="t")
+
+
+def test_the_terminal_table_has_a_sure_column():
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    console.print(to_table(_with_confidence(), title="t"))
+    out = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "Sure" in out and "0.31" in out and "unsure" in out
