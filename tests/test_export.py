@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from summarizer import SummaryResult
 from summarizer.cli import app
+from summarizer.outputs.countries import actor_code, location_code
 from summarizer.outputs.export import CATEGORIES, TABLES
 
 RECORDS = Path(__file__).resolve().parent / "data" / "records" / "dev"
@@ -141,3 +142,54 @@ def test_every_item_table_has_a_confidence_column(tmp_path: Path) -> None:
     assert set(tables["parties"]["stance_confidence"]) == {0.5}
     assert tables["parties"]["confidence"].isna().all()  # not computed: empty, never 0
     assert "confidence" in tables["conditions"] and "status_confidence" in tables["agreements"]
+
+
+@pytest.mark.parametrize(
+    ("location", "code"),
+    [
+        ("Bangui", "CAF"),  # a capital
+        ("Kinshasa, Democratic Republic of the Congo", "COD"),
+        ("Tripoli", None),  # a city of two countries: the text does not settle it
+        ("a village near the river", None),
+        ("Busra al-Sham", None),  # not GeoNames' "Busra" (Basra, Iraq): whole names only
+    ],
+)
+def test_a_location_gets_a_country_code_only_when_its_name_settles_it(location, code):
+    assert location_code(location) == code
+
+
+def test_a_state_actor_gets_a_country_code_from_its_name_or_aliases_in_its_language():
+    assert actor_code(["Syrian government", "Damascus"]) == "SYR"
+    assert actor_code(["Government of South Sudan"]) == "SSD"
+    assert actor_code(["Gouvernement de la République centrafricaine"], "fr") == "CAF"
+    assert actor_code(["Northern Front"]) is None
+
+
+def test_the_agreement_row_has_a_key_date_precision_and_the_signatories_names(
+    tmp_path: Path,
+) -> None:
+    record = records()["dev/kabwelu-2020"]
+    assert any(p.role == "signatory" for p in record.parties)
+    folder = tmp_path / "records"
+    folder.mkdir()
+    shuffled = record.model_copy(
+        update={
+            "parties": [
+                p.model_copy(update={"name": p.name.upper()}) for p in reversed(record.parties)
+            ]
+        }
+    )
+    other = record.model_copy(
+        update={"agreement": record.agreement.model_copy(update={"date": "1999-01"})}
+    )
+    for name, r in (("a", record), ("b", shuffled), ("c", other)):
+        (folder / f"{name}.json").write_text(r.model_dump_json(), encoding="utf-8")
+    out = tmp_path / "corpus"
+    result = runner.invoke(app, ["export", str(folder), "-f", "csv", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    rows = read_back("csv", out)["agreements"].set_index("record_id")
+    assert rows.loc["a", "agreement_key"] == rows.loc["b", "agreement_key"]
+    assert rows.loc["a", "agreement_key"] != rows.loc["c", "agreement_key"]
+    assert rows.loc["c", "date_precision"] == "month"
+    signatories = [p.name for p in record.parties if p.role == "signatory"]
+    assert rows.loc["a", "signatory_names"] == "; ".join(signatories)

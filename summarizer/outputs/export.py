@@ -10,6 +10,7 @@ left out; every file is written atomically.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
@@ -22,6 +23,7 @@ from typing import Any, Literal, get_args
 from summarizer.errors import ConfigurationError, InputError, UsageError
 from summarizer.io.files import check_output_file
 from summarizer.io.load import MAX_RECORD_BYTES, is_regular_file, read_bounded
+from summarizer.outputs.countries import actor_code, location_code
 from summarizer.record.schema import (
     READABLE_SCHEMA_VERSIONS,
     SCHEMA_VERSION,
@@ -29,6 +31,7 @@ from summarizer.record.schema import (
     Source,
     SummaryResult,
 )
+from summarizer.text.similarity import name_key
 
 ExportFormat = Literal["csv", "parquet", "xlsx"]
 TABLES = ("agreements", "parties", "articles", "conditions")
@@ -70,17 +73,38 @@ def _first(evidence: Sequence[Any]) -> dict[str, Any]:
     }
 
 
+#: Roles PA-X counts as third parties beside the signatories.
+_THIRD_PARTY_ROLES = ("guarantor", "mediator")
+#: Actor types whose name may be a state's: a government, its army, a foreign state's forces.
+_STATE_TYPES = ("state", "external")
+_PRECISION = {4: "year", 7: "month", 10: "day"}
+
+
+def agreement_key(r: SummaryResult, location_iso3: str | None) -> str:
+    """A key for the agreement a record is about, the same for every record that gives the
+    same date (as precise as it is), country and signatories, whatever their order or
+    spelling of letter case and accents; records that differ in these get different keys
+    (``summarize --merge`` reconciles reports of one agreement)."""
+    signatories = sorted({name_key(x.name) for x in r.parties if x.role == "signatory"})
+    basis = "|".join([r.agreement.date or "-", location_iso3 or "-", *signatories])
+    return "agr-" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+
+
 def _rows(record_id: str, path: Path, r: SummaryResult) -> dict[str, list[dict[str, Any]]]:
     """The rows one record adds to each table."""
     a, p = r.agreement, r.provenance
     source = r.source or Source()
+    location_iso3 = location_code(a.location, p.language)
     agreement = {
         "record_id": record_id,
+        "agreement_key": agreement_key(r, location_iso3),
         "record_file": path.name,
         "source_sha256": p.source_sha256,
         "name": a.name,
         "date": a.date,
+        "date_precision": _PRECISION.get(len(a.date)) if a.date else None,
         "location": a.location,
+        "location_iso3": location_iso3,
         "status": a.status,
         "status_confidence": a.status_confidence,
         "date_confidence": a.date_confidence,
@@ -88,7 +112,9 @@ def _rows(record_id: str, path: Path, r: SummaryResult) -> dict[str, list[dict[s
         "agreement_type": a.agreement_type,
         "parties": len(r.parties),
         "signatories": sum(x.role == "signatory" for x in r.parties),
-        "third_parties": sum(x.role in ("guarantor", "mediator") for x in r.parties),
+        "third_parties": sum(x.role in _THIRD_PARTY_ROLES for x in r.parties),
+        "signatory_names": "; ".join(x.name for x in r.parties if x.role == "signatory"),
+        "third_party_names": "; ".join(x.name for x in r.parties if x.role in _THIRD_PARTY_ROLES),
         "rejecting": sum(x.stance in ("rejects", "withdrew") for x in r.parties),
         "articles": len(r.articles),
         "conditions": len(r.conditions),
@@ -112,6 +138,9 @@ def _rows(record_id: str, path: Path, r: SummaryResult) -> dict[str, list[dict[s
             "aliases": "; ".join(x.aliases),
             "role": x.role,
             "actor_type": x.actor_type,
+            "iso3": actor_code([x.name, *x.aliases], p.language)
+            if x.actor_type in _STATE_TYPES
+            else None,
             "stance": x.stance,
             "confidence": x.confidence,
             "role_confidence": x.role_confidence,
