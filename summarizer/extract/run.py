@@ -149,15 +149,13 @@ def extract(
     warnings = language_warnings(language, disabled)
     note = "not computed: the verify step was switched off"
     if "verify" not in disabled:
-        scored, note, unsure = _verified(
-            scored, text, chunks, provider, calibration, min_confidence
-        )
-        if note.startswith("none:"):
-            warnings.append(f"Confidence is {note}")
-        for ref in unsure.prompts:
+        scored, note, asked = _verified(scored, text, chunks, provider, calibration, min_confidence)
+        if asked.unanswered:
+            warnings.append(note)
+        for ref in asked.prompts:
             if ref not in prompts:
                 prompts.append(ref)
-        stats.add(unsure.stats)
+        stats.add(asked.stats)
     summary = compose_summary(scored.agreement, scored.parties, scored.articles, scored.conditions)
     return Extraction(
         agreement=scored.agreement.model_copy(update={"summary": summary}),
@@ -186,10 +184,10 @@ def _verified(
     threshold = calibration.min_confidence if min_confidence is None else min_confidence
     statements = statements_of(scored.agreement, scored.parties, scored.articles, scored.conditions)
     asked = verify(text, chunks, statements, provider)
-    if statements and all(p is None for p in asked.yes):
+    if asked.unanswered:
         note = (
-            f"none: the provider ({provider.info.name}) returned no token probabilities, so "
-            "no item has a confidence and none was dropped for it."
+            f"Confidence is none: the provider ({provider.info.name}) returned no token "
+            "probabilities, so no item has a confidence and none was dropped for it."
         )
         return scored, note, asked
     raw: dict[tuple[str, int], float | None] = {

@@ -159,6 +159,11 @@ class Verification:
     stats: CallStats
     prompts: list[PromptRef]
 
+    @property
+    def unanswered(self) -> bool:
+        """True when statements were asked and the provider gave no probability for any."""
+        return bool(self.yes) and all(p is None for p in self.yes)
+
 
 def verify(
     text: str, chunks: Sequence[Chunk], statements: Sequence[Statement], provider: Provider
