@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from fakes import SEED, FakeChatServer, fake_provider, schema_name
+from fakes import SEED, FakeChatServer, completion, fake_provider, schema_name
 
 from summarizer import Summarizer
 from summarizer.config import Settings
@@ -361,3 +361,14 @@ def test_old_records_without_confidence_still_load():
         for key in ("confidence", "role_confidence", "stance_confidence"):
             party.pop(key)
     assert SummaryResult.model_validate(data).parties[0].confidence is None
+
+
+def test_a_verification_answer_that_never_validates_costs_only_the_confidence():
+    def broken(request: dict[str, object]) -> dict[str, object]:
+        return completion("not json at all")
+
+    server = FakeChatServer()
+    server.answers = {**server.answers, **{f"Verification{n}": broken for n in range(1, 61)}}
+    record = _summarize(server, min_confidence=0.9)
+    assert record.articles and all(a.confidence is None for a in record.articles)
+    assert any("no valid answer" in w for w in record.provenance.warnings)

@@ -152,6 +152,11 @@ def extract(
         scored, note, asked = _verified(scored, text, chunks, provider, calibration, min_confidence)
         if asked.unanswered:
             warnings.append(note)
+        if asked.failed:
+            warnings.append(
+                f"{asked.failed} statements of the verification question got no valid answer: "
+                "their items have no confidence (and were not dropped for it)."
+            )
         for ref in asked.prompts:
             if ref not in prompts:
                 prompts.append(ref)

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from summarizer.errors import ExtractionError
 from summarizer.extract.chunks import Chunk
 from summarizer.extract.model.calls import Calls
 from summarizer.extract.model.passes import CHARS_PER_TOKEN as _CHARS_PER_TOKEN
@@ -158,11 +159,13 @@ class Verification:
     yes: list[float | None]
     stats: CallStats
     prompts: list[PromptRef]
+    #: Statements whose call never gave a valid answer (their items keep no confidence).
+    failed: int = 0
 
     @property
     def unanswered(self) -> bool:
-        """True when statements were asked and the provider gave no probability for any."""
-        return bool(self.yes) and all(p is None for p in self.yes)
+        """True when the provider answered and gave no token probability for any statement."""
+        return bool(self.yes) and not self.failed and all(p is None for p in self.yes)
 
 
 def verify(
@@ -170,12 +173,16 @@ def verify(
 ) -> Verification:
     """Ask the model about every statement, with the chunk its item was found in as context.
 
+    An answer that never validates costs only its statements' confidence (counted in
+    ``failed``): the record itself was made before this question.
+
     Raises:
-        ProviderError, ExtractionError: from the provider.
+        ProviderError: from the provider (unreachable, timed out, refused).
     """
     yes: list[float | None] = [None] * len(statements)
     stats = CallStats()
     prompts: list[PromptRef] = []
+    failed = 0
     for chunk in chunks:
         mine = [i for i, s in enumerate(statements) if _chunk_of(s.at, chunks) is chunk]
         if not mine:
@@ -184,20 +191,23 @@ def verify(
         room = _room(provider.info.context_tokens, chunk.end - chunk.start)
         for batch in batches([statements[i].text for i in mine], room):
             batch = [mine[n] for n in batch]
-            answers = answer_model(len(batch))
-            _, probabilities = calls.ask_choices(
-                "verify",
-                answers,
-                _TOKENS_PER_STATEMENT * len(batch) + 16,
-                {str(n + 1): _ANSWER for n in range(len(batch))},
-                statements=[statements[i].text for i in batch],
-            )
+            try:
+                _, probabilities = calls.ask_choices(
+                    "verify",
+                    answer_model(len(batch)),
+                    _TOKENS_PER_STATEMENT * len(batch) + 16,
+                    {str(n + 1): _ANSWER for n in range(len(batch))},
+                    statements=[statements[i].text for i in batch],
+                )
+            except ExtractionError:
+                failed += len(batch)
+                continue
             for n, i in enumerate(batch):
                 if probabilities is not None and str(n + 1) in probabilities:
                     yes[i] = probabilities[str(n + 1)]["yes"]
         stats.add(calls.stats)
         prompts += [ref for ref in calls.prompts if ref not in prompts]
-    return Verification(yes=yes, stats=stats, prompts=prompts)
+    return Verification(yes=yes, stats=stats, prompts=prompts, failed=failed)
 
 
 def batches(texts: Sequence[str], room: int | None) -> list[list[int]]:
