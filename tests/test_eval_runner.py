@@ -191,3 +191,40 @@ def test_an_aggregate_only_split_reports_no_document_figures(setup: Path):
     assert not (setup / "out" / "predictions").exists()
     suite = ET.parse(setup / "out" / "junit.xml").getroot()
     assert [c.get("classname") for c in suite.iter("testcase")] == ["eval.dev"]
+
+
+def test_fitting_a_calibration_writes_it_with_its_threshold_and_the_diagram(tmp_path: Path):
+    from fakes import FakeChatServer, fake_provider
+
+    from summarizer.evaluation.runner import EvalOptions, run_eval
+    from summarizer.extract.rules.confidence import calibration_from_json
+
+    gold_dir, docs = tmp_path / "gold", tmp_path / "docs"
+    gold_dir.mkdir()
+    docs.mkdir()
+    gold = json.loads((GOLD / "busra-al-sham-2018.json").read_text(encoding="utf-8"))
+    (gold_dir / "busra-al-sham-2018.json").write_text(json.dumps(gold), encoding="utf-8")
+    text = (ROOT / "seeds" / gold["document"]).read_text(encoding="utf-8")
+    (docs / gold["document"]).write_text(text, encoding="utf-8")
+    thresholds = tmp_path / "thresholds.toml"
+    thresholds.write_text(SPLITS, encoding="utf-8")
+    target, plot = tmp_path / "calibration.json", tmp_path / "reliability.png"
+    outcome = run_eval(
+        EvalOptions(
+            thresholds=thresholds,
+            provider=fake_provider(FakeChatServer(verify_yes=0.8)),
+            fit_calibration=target,
+            plot=plot,
+        ),
+        log=lambda _: None,
+    )
+    stored = json.loads(target.read_text(encoding="utf-8"))
+    calibration = calibration_from_json(stored)
+    assert calibration.fitted_on.startswith("dev split, 1 reports")
+    assert 0.0 <= calibration.min_confidence <= 0.9
+    assert "0.00" in stored["overall_by_threshold"]
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    metrics = outcome.splits["dev"].metrics
+    # Fitted on raw probabilities: every item confidence is the fake model's 0.81.
+    assert metrics["confidence_all_items"] and metrics["confidence_article_items"]
+    assert "### Confidence, dev" in outcome.markdown
