@@ -78,7 +78,7 @@ def test_usage_and_calls_are_summed_over_every_call(record):
     assert prov.usage.total_tokens == 120 * prov.calls
     ids = [p.id for p in prov.prompts]
     assert ids == ["articles", "conditions", "actors", "dissent", "stance", "demand", "verify"]
-    assert prov.source_sha256 and prov.schema_version == SCHEMA_VERSION == "1.1"
+    assert prov.source_sha256 and prov.schema_version == SCHEMA_VERSION == "1.2"
 
 
 def test_stance_choice_is_constrained_to_the_sentences_shown(server, record):
@@ -259,7 +259,7 @@ def test_embedded_calls_reuse_the_prompt_prefix_only_after_the_first():
 def test_summarize_function_uses_settings_and_closes(monkeypatch):
     monkeypatch.setattr("summarizer.api.open_provider", lambda settings: fake_provider())
     record = summarize(TEXT)
-    assert json.loads(record.model_dump_json())["schema_version"] == "1.1"
+    assert json.loads(record.model_dump_json())["schema_version"] == "1.2"
 
 
 def test_report_with_an_injected_instruction_is_passed_as_data(server):

@@ -111,7 +111,7 @@ def test_cli_runs_the_embedded_model_on_the_seed(tmp_path: Path):
     )
     assert result.exit_code == 0, result.stderr
     record = json.loads((tmp_path / "busra-al-sham-2018.json").read_text(encoding="utf-8"))
-    assert record["schema_version"] == "1.1"
+    assert record["schema_version"] == "1.2"
     assert record["provenance"]["provider"] == "embedded"
     items = [*record["parties"], *record["articles"], *record["conditions"]]
     assert len(items) >= 5, "the seed report has parties, terms and conditions"
@@ -119,3 +119,26 @@ def test_cli_runs_the_embedded_model_on_the_seed(tmp_path: Path):
         for ev in item["evidence"]:
             assert text[ev["start"] : ev["end"]] == ev["quote"]
     assert record["agreement"]["date"] is None, "the seed states no date, only weekdays"
+
+
+def test_the_runtime_reports_the_probability_of_a_constrained_answer(embedded: Summarizer):
+    from summarizer.extract.model.verify import answer_model
+
+    statements = [
+        {"role": "system", "content": "Answer each numbered statement yes or no, in JSON."},
+        {"role": "user", "content": "1. Two plus two is four.\n2. Paris is in Peru."},
+    ]
+    answer = embedded.provider.structured(
+        statements,
+        answer_model(2),
+        max_tokens=40,
+        choices={"1": ["yes", "no"], "2": ["yes", "no"]},
+    )
+    assert answer.probabilities is not None
+    assert set(answer.probabilities) == {"1", "2"}
+    for field in ("1", "2"):
+        assert sum(answer.probabilities[field].values()) == pytest.approx(1.0)
+    # The model's probability agrees with the answer the grammar let it write.
+    chosen = answer.value.model_dump(by_alias=True)
+    for field, word in chosen.items():
+        assert answer.probabilities[field][word] >= 0.5
