@@ -565,6 +565,10 @@ def test_usage_errors_exit_2(no_provider: None) -> None:
     assert run("summarize").exit_code == 2
     assert run("summarize", str(SEED), "--format", "yaml").exit_code == 2
     assert run("summarize", str(SEED), "--quiet", "--verbose").exit_code == 2
+    for bad in ("1.5", "-0.1", "high"):
+        result = run("summarize", str(SEED), "--min-confidence", bad)
+        assert result.exit_code == 2, bad
+        assert "--min-confidence" in result.stderr
 
 
 def test_jsonl_append_after_an_interrupted_line_keeps_records_whole(tmp_path):
