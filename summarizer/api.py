@@ -14,7 +14,14 @@ from summarizer.io.formats import load_document, with_pages
 from summarizer.io.load import check_text, sha256_text
 from summarizer.providers import Provider, open_provider
 from summarizer.providers.replay import CallCache
-from summarizer.record.schema import SCHEMA_VERSION, Provenance, Source, SummaryResult, Usage
+from summarizer.record.schema import (
+    SCHEMA_VERSION,
+    PromptUsage,
+    Provenance,
+    Source,
+    SummaryResult,
+    Usage,
+)
 from summarizer.version import tool_version
 
 
@@ -124,6 +131,14 @@ class Summarizer:
                 completion_tokens=stats.completion_tokens,
                 total_tokens=stats.prompt_tokens + stats.completion_tokens,
             ),
+            usage_by_prompt={
+                prompt_id: PromptUsage(
+                    calls=cost.calls,
+                    prompt_tokens=cost.prompt_tokens,
+                    completion_tokens=cost.completion_tokens,
+                )
+                for prompt_id, cost in found.by_prompt.items()
+            },
             duration_s=round(time.perf_counter() - started, 3),
             source_sha256=sha256_text(text),
             dropped_items=found.dropped,

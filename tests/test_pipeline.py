@@ -78,6 +78,12 @@ def test_usage_and_calls_are_summed_over_every_call(record):
     assert prov.usage.total_tokens == 120 * prov.calls
     ids = [p.id for p in prov.prompts]
     assert ids == ["articles", "conditions", "actors", "dissent", "stance", "demand", "verify"]
+    # Tokens by pass: one entry per prompt, summing to the record's usage.
+    by_prompt = prov.usage_by_prompt
+    assert set(by_prompt) == set(ids)
+    assert by_prompt["stance"].calls == 4 and by_prompt["verify"].calls == 1
+    assert sum(u.calls for u in by_prompt.values()) == prov.calls
+    assert sum(u.prompt_tokens for u in by_prompt.values()) == prov.usage.prompt_tokens
     assert prov.source_sha256 and prov.schema_version == SCHEMA_VERSION == "1.2"
 
 
@@ -251,9 +257,13 @@ def test_embedded_calls_reuse_the_prompt_prefix_only_after_the_first():
         api_key="x",
     )
     Summarizer(provider=provider).summarize(TEXT)
-    flags = [r["cache_prompt"] for r in server.requests]
+    flags = [r["cache_prompt"] for r in server.requests if "logprobs" not in r]
     assert flags[0] is False
     assert all(flags[1:])
+    # The verification question reads the report afresh: its probabilities must not depend
+    # on what the runtime had cached.
+    verify = [r["cache_prompt"] for r in server.requests if "logprobs" in r]
+    assert verify == [False]
 
 
 def test_summarize_function_uses_settings_and_closes(monkeypatch):

@@ -40,6 +40,8 @@ def test_record_has_the_contract_keys():
         "stage",
         "agreement_type",
         "summary",
+        "status_confidence",
+        "date_confidence",
     }
     assert set(defs["Party"]["properties"]) == {
         "name",
@@ -48,9 +50,25 @@ def test_record_has_the_contract_keys():
         "actor_type",
         "stance",
         "evidence",
+        "confidence",
+        "role_confidence",
+        "stance_confidence",
     }
-    assert set(defs["Article"]["properties"]) == {"number", "text", "categories", "evidence"}
-    assert set(defs["Condition"]["properties"]) == {"text", "proposed_by", "outcome", "evidence"}
+    assert set(defs["Article"]["properties"]) == {
+        "number",
+        "text",
+        "categories",
+        "evidence",
+        "confidence",
+    }
+    assert set(defs["Condition"]["properties"]) == {
+        "text",
+        "proposed_by",
+        "outcome",
+        "evidence",
+        "confidence",
+        "proposer_confidence",
+    }
     assert set(defs["Evidence"]["properties"]) == {
         "quote",
         "start",

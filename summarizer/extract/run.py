@@ -58,6 +58,8 @@ class Extraction:
     conditions: list[Condition]
     prompts: list[PromptRef]
     stats: CallStats = field(default_factory=CallStats)
+    #: The same per prompt id (each pass and kind of question).
+    by_prompt: dict[str, CallStats] = field(default_factory=dict)
     dropped: int = 0
     #: ISO 639-1 code of the document's language (None when it could not be told).
     language: str | None = None
@@ -116,6 +118,7 @@ def extract(
     found: list[ChunkFindings] = []
     prompts: list[PromptRef] = []
     stats = CallStats()
+    by_prompt: dict[str, CallStats] = {}
     dropped = 0
     for chunk in chunks:
         draft, calls = run_pipeline(
@@ -132,6 +135,8 @@ def extract(
         )
         prompts += [ref for ref in calls.prompts if ref not in prompts]
         stats.add(calls.stats)
+        for prompt_id, cost in calls.by_prompt.items():
+            by_prompt.setdefault(prompt_id, CallStats()).add(cost)
         dropped += draft.dropped
     if len(found) == 1:
         agreement, parties = found[0].agreement, found[0].parties
@@ -161,6 +166,8 @@ def extract(
             if ref not in prompts:
                 prompts.append(ref)
         stats.add(asked.stats)
+        if asked.stats.calls:
+            by_prompt.setdefault("verify", CallStats()).add(asked.stats)
     summary = compose_summary(scored.agreement, scored.parties, scored.articles, scored.conditions)
     return Extraction(
         agreement=scored.agreement.model_copy(update={"summary": summary}),
@@ -169,6 +176,7 @@ def extract(
         conditions=scored.conditions,
         prompts=prompts,
         stats=stats,
+        by_prompt=by_prompt,
         dropped=dropped,
         language=language.code,
         warnings=warnings,

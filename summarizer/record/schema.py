@@ -182,6 +182,14 @@ class Usage(_Strict):
     total_tokens: int = Field(default=0, description="Sum of the two.")
 
 
+class PromptUsage(_Strict):
+    """What the calls of one prompt (a pass, or one kind of question) cost (schema 1.2)."""
+
+    calls: int = Field(description="Model calls made with this prompt.")
+    prompt_tokens: int = Field(description="Prompt tokens sent, over all attempts.")
+    completion_tokens: int = Field(description="Generated tokens, over all attempts.")
+
+
 class PromptRef(_Strict):
     """Which prompt template produced part of the record."""
 
@@ -202,6 +210,11 @@ class Provenance(_Strict):
     calls: int = Field(description="Model calls made (passes and per-party steps).")
     attempts: int = Field(description="Model requests including validation re-asks.")
     usage: Usage = Field(description="Token usage summed over all attempts.")
+    usage_by_prompt: dict[str, PromptUsage] = Field(
+        default_factory=dict,
+        description="The same per prompt id (articles, conditions, actors, the questions, "
+        "verify): where the tokens go. Replayed answers count what they cost live.",
+    )
     duration_s: float = Field(description="Wall time of the extraction in seconds.")
     source_sha256: str = Field(description="sha256 of the source text (UTF-8).")
     dropped_items: int = Field(

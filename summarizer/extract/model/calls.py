@@ -28,6 +28,8 @@ class Calls:
         # refer to the raw text, which the model never has to reproduce.
         self.document = _defused(text)
         self.stats = CallStats()
+        #: The same sums per prompt id: what each pass and kind of question costs.
+        self.by_prompt: dict[str, CallStats] = {}
         self.prompts: list[PromptRef] = []
 
     @property
@@ -47,7 +49,7 @@ class Calls:
         first = not self.prompts
         template = self.prompt(prompt_id)
         messages = template.render(document=self.document, **variables)
-        return self._call(messages, model, max_tokens, reuse_prefix=not first)
+        return self._call(prompt_id, messages, model, max_tokens, reuse_prefix=not first)
 
     def ask_choices(
         self,
@@ -68,23 +70,36 @@ class Calls:
         result = self._provider.structured(
             messages, model, max_tokens=max_tokens, reuse_prefix=False, choices=choices
         )
-        self.stats.add(result.stats)
+        self._count(prompt_id, result.stats)
         return result.value, result.probabilities
 
     def ask_about(
         self, template: PromptTemplate, model: type[D], max_tokens: int, **variables: Any
     ) -> D:
         """One short question (a sentence, an actor) that does not carry the document."""
-        return self._call(template.render(**variables), model, max_tokens, reuse_prefix=True)
+        return self._call(
+            template.id, template.render(**variables), model, max_tokens, reuse_prefix=True
+        )
 
     def _call(
-        self, messages: list[dict[str, str]], model: type[D], max_tokens: int, *, reuse_prefix: bool
+        self,
+        prompt_id: str,
+        messages: list[dict[str, str]],
+        model: type[D],
+        max_tokens: int,
+        *,
+        reuse_prefix: bool,
     ) -> D:
         result = self._provider.structured(
             messages, model, max_tokens=max_tokens, reuse_prefix=reuse_prefix
         )
-        self.stats.add(result.stats)
+        self._count(prompt_id, result.stats)
         return result.value
+
+    def _count(self, prompt_id: str, stats: CallStats) -> None:
+        """Add a call's cost to the document's sums and to its prompt's."""
+        self.stats.add(stats)
+        self.by_prompt.setdefault(prompt_id, CallStats()).add(stats)
 
 
 def _defused(text: str) -> str:
