@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 import os
-import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -85,18 +86,30 @@ def limited(
     """Run the CLI in a child process whose address space is capped at ``memory_mb``.
 
     The child is killed after ``timeout`` seconds (a hang is a failure, not a stuck suite);
-    its peak resident memory comes from the kernel's accounting of the child.
+    its peak resident memory is what the child's own kernel record (VmHWM) says at its exit.
     """
-    code = "import sys; from summarizer.cli import app; sys.argv[0] = 'summarizer'; app()"
+    # The child caps its own address space and, at exit, writes its peak resident memory
+    # (VmHWM). The kernel's rusage of a child is no measure here: it counts the pages of the
+    # parent the child was forked from, so a test process that has grown (a country index,
+    # a browser driver) would look like a child that used that much.
+    peak_file = Path(tempfile.mkdtemp()) / "peak"
+    code = (
+        "import atexit, resource, sys\n"
+        f"resource.setrlimit(resource.RLIMIT_AS, ({memory_mb << 20}, {memory_mb << 20}))\n"
+        "def peak():\n"
+        "    for line in open('/proc/self/status'):\n"
+        "        if line.startswith('VmHWM:'):\n"
+        f"            open({str(peak_file)!r}, 'w').write(line.split()[1])\n"
+        "atexit.register(peak)\n"
+        "from summarizer.cli import app\n"
+        "sys.argv[0] = 'summarizer'\n"
+        "app()\n"
+    )
     # The code under test: this checkout, unless PYTHONPATH names another on purpose.
     code_path = os.environ.get("PYTHONPATH") or str(ROOT)
     env = {**os.environ, "PYTHONPATH": code_path, "OPENBLAS_NUM_THREADS": "1"}
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SUMMARIZER_PROVIDER", "SUMMARIZER_DEBUG"):
         env.pop(name, None)
-    limit = memory_mb << 20
-
-    def cap() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
     with open(stdin or os.devnull, "rb") as given:
         started = time.monotonic()
@@ -106,7 +119,6 @@ def limited(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=env,
-            preexec_fn=cap,
         )
         killer = threading.Timer(timeout, proc.kill)
         killer.start()
@@ -114,16 +126,21 @@ def limited(
         reader = threading.Thread(target=lambda: out.append(proc.stdout.read()))  # type: ignore[union-attr]
         reader.start()
         stderr = proc.stderr.read()  # type: ignore[union-attr]
-        _, status, usage = os.wait4(proc.pid, 0)
+        status = proc.wait()
         killer.cancel()
         reader.join()
         seconds = time.monotonic() - started
+    try:
+        peak_mb = int(peak_file.read_text()) / 1024
+    except (OSError, ValueError):
+        peak_mb = float("inf")  # killed, or died before its exit handlers ran
+    shutil.rmtree(peak_file.parent, ignore_errors=True)
     return Child(
-        code=os.waitstatus_to_exitcode(status),
+        code=status,
         stdout=b"".join(out).decode("utf-8", "replace"),
         stderr=stderr.decode("utf-8", "replace"),
         seconds=seconds,
-        peak_mb=usage.ru_maxrss / 1024,
+        peak_mb=peak_mb,
     )
 
 
