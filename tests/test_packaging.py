@@ -39,6 +39,8 @@ def test_wheel_contains_prompts_and_schemas(wheel: Path):
     for prompt in (ROOT / "prompts").glob("*.jinja"):
         assert f"summarizer/_data/prompts/{prompt.name}" in names
     assert "summarizer/_data/schemas/agreement.v1.json" in names
+    # The calibration the confidence of every record is computed with.
+    assert "summarizer/extract/rules/calibration.json" in names
 
 
 def test_installed_wheel_loads_prompts_and_schemas_outside_the_checkout(
@@ -66,6 +68,8 @@ def test_installed_wheel_loads_prompts_and_schemas_outside_the_checkout(
         f"assert summarizer.__file__.startswith({str(site)!r}), summarizer.__file__\n"
         "assert p.load_prompt('articles').render(document='x')[1]['content']\n"
         "schema = json.loads((p.schemas_dir() / 'agreement.v1.json').read_text())\n"
+        "from summarizer.extract.rules.confidence import shipped_calibration\n"
+        "assert shipped_calibration().kinds, 'the calibration ships with the package'\n"
         "print(p.prompts_dir(), schema['title'])\n"
     )
     result = subprocess.run(
