@@ -4,6 +4,7 @@ calibration, dropping unsure items, and the figures the eval reports on them."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 from fakes import SEED, FakeChatServer, completion, fake_provider, schema_name
@@ -372,3 +373,16 @@ def test_a_verification_answer_that_never_validates_costs_only_the_confidence():
     record = _summarize(server, min_confidence=0.9)
     assert record.articles and all(a.confidence is None for a in record.articles)
     assert any("no valid answer" in w for w in record.provenance.warnings)
+
+
+def test_a_server_that_refuses_the_verification_request_costs_only_the_confidence():
+    class NoLogprobs(FakeChatServer):
+        def handle_chat_completions(self, request: dict[str, Any]) -> dict[str, Any]:
+            if request.get("logprobs"):
+                self.requests.append(request)
+                return {"error": {"code": 400, "message": "logprobs are not supported"}}
+            return super().handle_chat_completions(request)
+
+    record = _summarize(NoLogprobs(), min_confidence=0.9)
+    assert record.articles and all(a.confidence is None for a in record.articles)
+    assert any("refused" in w for w in record.provenance.warnings)

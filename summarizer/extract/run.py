@@ -159,8 +159,9 @@ def extract(
             warnings.append(note)
         if asked.failed:
             warnings.append(
-                f"{asked.failed} statements of the verification question got no valid answer: "
-                "their items have no confidence (and were not dropped for it)."
+                f"{asked.failed} statements of the verification question got no valid answer "
+                "(or the server refused it): their items have no confidence and were not "
+                "dropped for it."
             )
         for ref in asked.prompts:
             if ref not in prompts:

@@ -16,7 +16,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from summarizer.errors import ExtractionError
+from summarizer.errors import (
+    DocumentTimeoutError,
+    ExtractionError,
+    ProviderError,
+    ProviderUnreachableError,
+)
 from summarizer.extract.chunks import Chunk
 from summarizer.extract.model.calls import Calls
 from summarizer.extract.model.passes import CHARS_PER_TOKEN as _CHARS_PER_TOKEN
@@ -173,11 +178,11 @@ def verify(
 ) -> Verification:
     """Ask the model about every statement, with the chunk its item was found in as context.
 
-    An answer that never validates costs only its statements' confidence (counted in
-    ``failed``): the record itself was made before this question.
+    An answer that never validates, or a request the server refuses, costs only its
+    statements' confidence (counted in ``failed``): the record was made before this question.
 
     Raises:
-        ProviderError: from the provider (unreachable, timed out, refused).
+        ProviderUnreachableError, DocumentTimeoutError: from the provider.
     """
     yes: list[float | None] = [None] * len(statements)
     stats = CallStats()
@@ -200,6 +205,13 @@ def verify(
                     statements=[statements[i].text for i in batch],
                 )
             except ExtractionError:
+                failed += len(batch)
+                continue
+            except (ProviderUnreachableError, DocumentTimeoutError):
+                raise  # the server or the document's time is gone: the document fails
+            except ProviderError:
+                # A server that refuses the question (some refuse logprobs with a 400) costs
+                # the confidence, not the record.
                 failed += len(batch)
                 continue
             for n, i in enumerate(batch):
