@@ -147,12 +147,8 @@ def test_configured_baseline_that_is_missing_is_an_error(setup: Path):
     assert "nope.json" in result.stderr
 
 
-def test_ablation_reruns_each_step_off_and_replays_unchanged_calls(tmp_path: Path):
-    from fakes import FakeChatServer, fake_provider
-
-    from summarizer.evaluation.ablation import ablation_markdown, run_ablation
-    from summarizer.evaluation.runner import EvalOptions, run_eval
-
+def _seed_split(tmp_path: Path) -> Path:
+    """A dev split of the seed report and its gold under ``tmp_path``; its thresholds file."""
     gold_dir, docs = tmp_path / "gold", tmp_path / "docs"
     gold_dir.mkdir()
     docs.mkdir()
@@ -162,6 +158,16 @@ def test_ablation_reruns_each_step_off_and_replays_unchanged_calls(tmp_path: Pat
     (docs / gold["document"]).write_text(text, encoding="utf-8")
     thresholds = tmp_path / "thresholds.toml"
     thresholds.write_text(SPLITS, encoding="utf-8")
+    return thresholds
+
+
+def test_ablation_reruns_each_step_off_and_replays_unchanged_calls(tmp_path: Path):
+    from fakes import FakeChatServer, fake_provider
+
+    from summarizer.evaluation.ablation import ablation_markdown, run_ablation
+    from summarizer.evaluation.runner import EvalOptions, run_eval
+
+    thresholds = _seed_split(tmp_path)
     server = FakeChatServer()
     options = EvalOptions(
         thresholds=thresholds, cache_dir=tmp_path / "calls", provider=fake_provider(server)
@@ -199,15 +205,7 @@ def test_fitting_a_calibration_writes_it_with_its_threshold_and_the_diagram(tmp_
     from summarizer.evaluation.runner import EvalOptions, run_eval
     from summarizer.extract.rules.confidence import calibration_from_json
 
-    gold_dir, docs = tmp_path / "gold", tmp_path / "docs"
-    gold_dir.mkdir()
-    docs.mkdir()
-    gold = json.loads((GOLD / "busra-al-sham-2018.json").read_text(encoding="utf-8"))
-    (gold_dir / "busra-al-sham-2018.json").write_text(json.dumps(gold), encoding="utf-8")
-    text = (ROOT / "seeds" / gold["document"]).read_text(encoding="utf-8")
-    (docs / gold["document"]).write_text(text, encoding="utf-8")
-    thresholds = tmp_path / "thresholds.toml"
-    thresholds.write_text(SPLITS, encoding="utf-8")
+    thresholds = _seed_split(tmp_path)
     target, plot = tmp_path / "calibration.json", tmp_path / "reliability.png"
     outcome = run_eval(
         EvalOptions(

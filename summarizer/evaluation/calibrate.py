@@ -18,14 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.errors import ConfigurationError
-from summarizer.evaluation.confidence import (
-    CONFIDENCE_KINDS,
-    Labelled,
-    fit_platt,
-    recalibrated,
-)
+from summarizer.evaluation.confidence import Labelled, fit_platt, recalibrated
 from summarizer.evaluation.score import aggregate, score_document
-from summarizer.extract.rules.confidence import Calibration, Scored, keep_sure
+from summarizer.extract.rules.confidence import KINDS, Calibration, Platt, Scored, keep_sure
 from summarizer.io.files import write_atomic
 from summarizer.record.schema import SummaryResult
 
@@ -55,8 +50,8 @@ def fit_calibration(
     Returns:
         The calibration, and the overall score at each threshold tried.
     """
-    kinds = {}
-    for kind in CONFIDENCE_KINDS:
+    kinds: dict[str, Platt] = {}
+    for kind in KINDS:
         mine = [i for i in items if i.kind == kind]
         if len(mine) >= MIN_ITEMS and 0 < sum(i.right for i in mine) < len(mine):
             kinds[kind] = fit_platt(mine)
@@ -119,9 +114,7 @@ def reliability_diagram(items_by_split: Mapping[str, Sequence[Labelled]], path: 
             "Reliability diagrams need matplotlib.",
             hint='Install it: pip install "agreement-summarizer[plots]".',
         ) from e
-    kinds = [
-        k for k in CONFIDENCE_KINDS if any(i.kind == k for s in items_by_split.values() for i in s)
-    ]
+    kinds = [k for k in KINDS if any(i.kind == k for s in items_by_split.values() for i in s)]
     if not kinds:
         return
     columns = 4

@@ -20,20 +20,17 @@ from typing import Any
 
 from summarizer.evaluation.matching import proposer_matches
 from summarizer.evaluation.score import DocumentScore
-from summarizer.extract.rules.confidence import Calibration, Platt
+from summarizer.extract.rules.confidence import (
+    KINDS,
+    Calibration,
+    Platt,
+    Scored,
+    logit,
+    map_confidence,
+    sigmoid,
+)
 from summarizer.record.schema import SummaryResult
 
-#: Item kinds with a confidence, in the order the report prints them.
-CONFIDENCE_KINDS = (
-    "article",
-    "condition",
-    "proposer",
-    "party",
-    "role",
-    "stance",
-    "status",
-    "date",
-)
 #: Share of items kept for "precision at 80 % kept".
 KEPT_SHARE = 0.8
 _BINS = 10
@@ -151,7 +148,7 @@ def confidence_metrics(items: Iterable[Labelled]) -> dict[str, float | int | Non
     """Per kind (and over all kinds): items, share right, AUROC, ECE, precision at 80 % kept."""
     items = list(items)
     out: dict[str, float | int | None] = {}
-    for kind in (*CONFIDENCE_KINDS, "all"):
+    for kind in (*KINDS, "all"):
         mine = items if kind == "all" else [i for i in items if i.kind == kind]
         out[f"confidence_{kind}_items"] = len(mine)
         out[f"confidence_{kind}_right"] = sum(i.right for i in mine) / len(mine) if mine else None
@@ -173,7 +170,7 @@ def fit_platt(items: Sequence[Labelled], *, iterations: int = 50) -> Platt:
     if not items:
         return Platt()
     hi, lo = (n_right + 1) / (n_right + 2), 1 / (n_wrong + 2)
-    xs = [_logit(i.confidence) for i in items]
+    xs = [logit(i.confidence) for i in items]
     ts = [hi if i.right else lo for i in items]
     ridge = 1.0  # pulls the slope toward 1 (the raw probabilities) with the weight of ~1 item
 
@@ -192,7 +189,7 @@ def fit_platt(items: Sequence[Labelled], *, iterations: int = 50) -> Platt:
         gb = 0.0
         haa, hab, hbb = ridge, 0.0, 1e-9
         for x, t in zip(xs, ts, strict=True):
-            p = _sigmoid(a * x + b)
+            p = sigmoid(a * x + b)
             ga += (p - t) * x
             gb += p - t
             w = p * (1.0 - p)
@@ -220,52 +217,15 @@ def fit_platt(items: Sequence[Labelled], *, iterations: int = 50) -> Platt:
 
 def recalibrated(record: SummaryResult, calibration: Calibration) -> SummaryResult:
     """A record whose raw confidences (a ``calibrated=False`` run) are mapped by ``calibration``."""
-
-    def cal(kind: str, value: float | None) -> float | None:
-        return calibration(kind, value)
-
-    agreement = record.agreement.model_copy(
-        update={
-            "status_confidence": cal("status", record.agreement.status_confidence),
-            "date_confidence": cal("date", record.agreement.date_confidence),
-        }
+    mapped = map_confidence(
+        Scored(record.agreement, record.parties, record.articles, record.conditions),
+        lambda kind, _, raw: calibration(kind, raw),
     )
     return record.model_copy(
         update={
-            "agreement": agreement,
-            "articles": [
-                a.model_copy(update={"confidence": cal("article", a.confidence)})
-                for a in record.articles
-            ],
-            "conditions": [
-                c.model_copy(
-                    update={
-                        "confidence": cal("condition", c.confidence),
-                        "proposer_confidence": cal("proposer", c.proposer_confidence),
-                    }
-                )
-                for c in record.conditions
-            ],
-            "parties": [
-                p.model_copy(
-                    update={
-                        "confidence": cal("party", p.confidence),
-                        "role_confidence": cal("role", p.role_confidence),
-                        "stance_confidence": cal("stance", p.stance_confidence),
-                    }
-                )
-                for p in record.parties
-            ],
+            "agreement": mapped.agreement,
+            "parties": mapped.parties,
+            "articles": mapped.articles,
+            "conditions": mapped.conditions,
         }
     )
-
-
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-4), 1 - 1e-4)
-    return math.log(p / (1 - p))
-
-
-def _sigmoid(x: float) -> float:
-    if x < -700:
-        return 0.0
-    return 1.0 / (1.0 + math.exp(-x))

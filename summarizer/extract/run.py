@@ -163,9 +163,7 @@ def extract(
                 "(or the server refused it): their items have no confidence and were not "
                 "dropped for it."
             )
-        for ref in asked.prompts:
-            if ref not in prompts:
-                prompts.append(ref)
+        prompts += [ref for ref in asked.prompts if ref not in prompts]
         stats.add(asked.stats)
         if asked.stats.calls:
             by_prompt.setdefault("verify", CallStats()).add(asked.stats)

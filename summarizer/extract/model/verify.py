@@ -25,21 +25,10 @@ from summarizer.errors import (
 from summarizer.extract.chunks import Chunk
 from summarizer.extract.model.calls import Calls
 from summarizer.extract.model.passes import CHARS_PER_TOKEN as _CHARS_PER_TOKEN
+from summarizer.extract.rules.confidence import Kind
 from summarizer.providers import CallStats, Provider
 from summarizer.record.schema import Agreement, Article, Condition, Party, PromptRef
 
-#: The kinds of statement, one per confidence field of the record.
-Kind = Literal["article", "condition", "proposer", "party", "role", "stance", "status", "date"]
-KINDS: tuple[Kind, ...] = (
-    "article",
-    "condition",
-    "proposer",
-    "party",
-    "role",
-    "stance",
-    "status",
-    "date",
-)
 #: Statements per call: one call reads a report once, and a list this long still fits an
 #: 8k context beside a full chunk (about 9 generated tokens a statement).
 MAX_STATEMENTS = 60

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 from summarizer.record.schema import Agreement, Article, Condition, Party
 
@@ -25,6 +25,30 @@ from summarizer.record.schema import Agreement, Article, Condition, Party
 #: of exactly 1.0 (every listed alternative agreed) must not become an infinite score.
 _EPSILON = 1e-4
 _DIGITS = 3
+
+#: The kinds of item with a confidence, one per confidence field of the record.
+Kind = Literal["article", "condition", "proposer", "party", "role", "stance", "status", "date"]
+KINDS: tuple[Kind, ...] = (
+    "article",
+    "condition",
+    "proposer",
+    "party",
+    "role",
+    "stance",
+    "status",
+    "date",
+)
+
+
+def logit(p: float) -> float:
+    """log(p / (1 - p)), with p clipped away from 0 and 1 (see ``_EPSILON``)."""
+    p = min(max(p, _EPSILON), 1.0 - _EPSILON)
+    return math.log(p / (1.0 - p))
+
+
+def sigmoid(x: float) -> float:
+    """1 / (1 + e^-x), 0 where e^-x would overflow."""
+    return 1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0
 
 
 @dataclass(frozen=True)
@@ -36,9 +60,7 @@ class Platt:
 
     def __call__(self, raw: float) -> float:
         """The calibrated probability of a raw one."""
-        raw = min(max(raw, _EPSILON), 1.0 - _EPSILON)
-        score = self.a * math.log(raw / (1.0 - raw)) + self.b
-        return 1.0 / (1.0 + math.exp(-score)) if score > -700 else 0.0
+        return sigmoid(self.a * logit(raw) + self.b)
 
 
 @dataclass(frozen=True)
@@ -106,6 +128,45 @@ class Scored:
     conditions: list[Condition]
 
 
+def map_confidence(
+    scored: Scored, value: Callable[[Kind, int, float | None], float | None]
+) -> Scored:
+    """Every confidence field of a record set to ``value(kind, index, current)``: the one
+    place that knows which field holds which kind's confidence (index 0 for the agreement)."""
+    agreement = scored.agreement
+    return Scored(
+        agreement=agreement.model_copy(
+            update={
+                "status_confidence": value("status", 0, agreement.status_confidence),
+                "date_confidence": value("date", 0, agreement.date_confidence),
+            }
+        ),
+        parties=[
+            p.model_copy(
+                update={
+                    "confidence": value("party", i, p.confidence),
+                    "role_confidence": value("role", i, p.role_confidence),
+                    "stance_confidence": value("stance", i, p.stance_confidence),
+                }
+            )
+            for i, p in enumerate(scored.parties)
+        ],
+        articles=[
+            a.model_copy(update={"confidence": value("article", i, a.confidence)})
+            for i, a in enumerate(scored.articles)
+        ],
+        conditions=[
+            c.model_copy(
+                update={
+                    "confidence": value("condition", i, c.confidence),
+                    "proposer_confidence": value("proposer", i, c.proposer_confidence),
+                }
+            )
+            for i, c in enumerate(scored.conditions)
+        ],
+    )
+
+
 def with_confidence(
     agreement: Agreement,
     parties: Sequence[Party],
@@ -118,36 +179,9 @@ def with_confidence(
 
     An item with no raw probability (no statement, or none returned) keeps ``None``.
     """
-
-    def conf(kind: str, index: int) -> float | None:
-        return calibration(kind, raw.get((kind, index)))
-
-    return Scored(
-        agreement=agreement.model_copy(
-            update={"status_confidence": conf("status", 0), "date_confidence": conf("date", 0)}
-        ),
-        parties=[
-            p.model_copy(
-                update={
-                    "confidence": conf("party", i),
-                    "role_confidence": conf("role", i),
-                    "stance_confidence": conf("stance", i),
-                }
-            )
-            for i, p in enumerate(parties)
-        ],
-        articles=[
-            a.model_copy(update={"confidence": conf("article", i)}) for i, a in enumerate(articles)
-        ],
-        conditions=[
-            c.model_copy(
-                update={
-                    "confidence": conf("condition", i),
-                    "proposer_confidence": conf("proposer", i),
-                }
-            )
-            for i, c in enumerate(conditions)
-        ],
+    return map_confidence(
+        Scored(agreement, list(parties), list(articles), list(conditions)),
+        lambda kind, index, _: calibration(kind, raw.get((kind, index))),
     )
 
 
