@@ -386,3 +386,14 @@ def test_a_server_that_refuses_the_verification_request_costs_only_the_confidenc
     record = _summarize(NoLogprobs(), min_confidence=0.9)
     assert record.articles and all(a.confidence is None for a in record.articles)
     assert any("refused" in w for w in record.provenance.warnings)
+
+
+def test_a_broken_shipped_calibration_is_a_configuration_error(monkeypatch, tmp_path):
+    from summarizer import ConfigurationError
+    from summarizer.extract.rules import confidence
+
+    broken = tmp_path / "calibration.json"
+    broken.write_text("{not json", encoding="utf-8")
+    monkeypatch.setattr(confidence.resources, "files", lambda _: tmp_path)
+    with pytest.raises(ConfigurationError, match="calibration is unreadable"):
+        shipped_calibration()

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Literal
 
+from summarizer.errors import ConfigurationError
 from summarizer.record.schema import Agreement, Article, Condition, Party
 
 #: Raw probabilities are clipped this far from 0 and 1 before the logit: a token probability
@@ -111,11 +112,22 @@ def calibration_from_json(data: Mapping[str, Any]) -> Calibration:
 
 
 def shipped_calibration() -> Calibration:
-    """The calibration shipped with the package (raw probabilities if there is none)."""
+    """The calibration shipped with the package (raw probabilities if there is none).
+
+    Raises:
+        ConfigurationError: the shipped file is not a calibration.
+    """
     path = resources.files("summarizer.extract.rules").joinpath("calibration.json")
     if not path.is_file():
         return RAW
-    return calibration_from_json(json.loads(path.read_text(encoding="utf-8")))
+    try:
+        return calibration_from_json(json.loads(path.read_text(encoding="utf-8")))
+    except ValueError as e:  # a broken installation, never the user's document
+        raise ConfigurationError(
+            f"The shipped calibration is unreadable: {e}",
+            hint="Reinstall agreement-summarizer (pip install --force-reinstall "
+            "agreement-summarizer).",
+        ) from e
 
 
 @dataclass(frozen=True)
