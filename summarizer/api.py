@@ -147,6 +147,7 @@ class Summarizer:
             language=found.language,
             warnings=found.warnings,
             confidence=found.confidence,
+            translation=found.translation,
         )
 
     def cancel(self) -> None:

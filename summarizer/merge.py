@@ -233,6 +233,7 @@ def _article(cluster: list[tuple[str, Article]]) -> MergedArticle:
         categories += [c for c in a.categories if c not in categories]
     return MergedArticle(
         text=cluster[0][1].text,
+        text_en=cluster[0][1].text_en,
         number=next((a.number for _, a in cluster if a.number), None),
         categories=categories,
         sources=[s for s, _ in cluster],
@@ -246,6 +247,7 @@ def _condition(
 ) -> MergedCondition:
     return MergedCondition(
         text=cluster[0][1].text,
+        text_en=cluster[0][1].text_en,
         proposed_by=_field([(s, canonical(c.proposed_by)) for s, c in cluster]),
         outcome=_field([(s, c.outcome) for s, c in cluster]),
         sources=[s for s, _ in cluster],

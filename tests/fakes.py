@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -149,6 +150,14 @@ def verification(
     return body
 
 
+def translation(request: dict[str, Any]) -> dict[str, str]:
+    """A fake translator: each numbered passage of the request, marked "EN:" (so a test can
+    tell a rendering from the original)."""
+    user = request["messages"][-1]["content"]
+    passages = re.findall(r"^(\d+)\. (.*)$", user, flags=re.MULTILINE)
+    return {number: f"EN: {passage}" for number, passage in passages}
+
+
 def schema_name(request: dict[str, Any]) -> str:
     """The response model's name in a JSON-schema request."""
     fmt = request.get("response_format") or {}
@@ -193,6 +202,8 @@ class FakeChatServer:
         name = schema_name(request)
         if name.startswith("Verification") and name not in self.answers:
             return verification(request, self.verify_yes, logprobs=self.logprobs)
+        if name.startswith("Translation") and name not in self.answers:
+            return completion(json.dumps(translation(request)))
         answer = self.answers[name]
         if callable(answer):
             answer = answer(request)

@@ -4,12 +4,26 @@ here is invented."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from fakes import FakeChatServer, fake_provider
+from rich.console import Console
 
-from summarizer import Summarizer
+from summarizer import Summarizer, SummaryResult
+from summarizer.config import Settings
+from summarizer.extract.model.translate import (
+    MAX_CHARS,
+    MAX_PASSAGES,
+    batches,
+    max_tokens,
+    rendering,
+    rendering_model,
+)
 from summarizer.extract.steps import ENGLISH_ONLY, STEPS
-from summarizer.outputs.render import to_markdown
+from summarizer.outputs.export import read_corpus, write_corpus
+from summarizer.outputs.render import to_markdown, to_table
 from summarizer.text.language import detect_language
 from summarizer.text.segment import split_sentences
 
@@ -102,3 +116,121 @@ def test_sentences_split_in_any_script_with_exact_offsets(text: str, expected: i
     assert len(sentences) == expected
     for s in sentences:
         assert text[s.start : s.end] == s.text
+
+
+# --- English renderings (the model's translation) of a report in another language -----------
+
+
+def _french_record(disabled: frozenset[str] = frozenset()) -> tuple[SummaryResult, FakeChatServer]:
+    text = REPORTS["fr"]
+    answers = _answers(text)
+    conditions = dict(answers["ConditionsDraft"])  # type: ignore[call-overload]
+    conditions["name"] = "cessez-le-feu"
+    answers["ConditionsDraft"] = conditions
+    server = FakeChatServer(answers=answers)
+    settings = Settings(disabled_steps=disabled)
+    with Summarizer(settings, provider=fake_provider(server, settings=settings)) as s:
+        return s.summarize(text), server
+
+
+def test_a_french_record_gets_english_renderings_marked_as_the_models_beside_its_own_words():
+    record, server = _french_record()
+    term = record.articles[0]
+    # The original words and the evidence stay French; the rendering is the translator's.
+    assert term.text.startswith("Le gouvernement")
+    assert term.evidence[0].quote == split_sentences(REPORTS["fr"])[0].text
+    assert term.text_en == f"EN: {' '.join(term.text.split())}"
+    assert record.agreement.name == "cessez-le-feu"
+    assert record.agreement.name_en == "EN: cessez-le-feu"
+    assert record.provenance.translation is not None
+    assert "model's translation" in record.provenance.translation
+    assert "French" in record.provenance.translation
+    # The summary reads the English renderings.
+    assert record.agreement.summary is not None
+    assert "EN: cessez-le-feu" in record.agreement.summary
+    assert "EN: Le gouvernement" in record.agreement.summary
+    translate = [r for r in server.requests if "Translation" in str(r.get("response_format"))]
+    assert len(translate) == 1, "one call renders the name and every item"
+    assert "translate" in record.provenance.usage_by_prompt
+    assert any(p.id == "translate" for p in record.provenance.prompts)
+
+
+def test_an_english_record_gets_no_rendering_and_no_translation_call():
+    text = "The government and the rebels signed a ceasefire in Bangui. The truce starts Monday."
+    server = FakeChatServer(answers=_answers(text))
+    with Summarizer(provider=fake_provider(server)) as s:
+        record = s.summarize(text)
+    assert record.articles and all(a.text_en is None for a in record.articles)
+    assert record.agreement.name_en is None and record.provenance.translation is None
+    assert not [r for r in server.requests if "Translation" in str(r.get("response_format"))]
+
+
+def test_a_switched_off_translation_says_so_and_asks_nothing():
+    record, server = _french_record(frozenset({"translate"}))
+    assert record.articles and record.articles[0].text_en is None
+    assert record.provenance.translation == "not made: the translate step was switched off"
+    assert not [r for r in server.requests if "Translation" in str(r.get("response_format"))]
+
+
+def test_a_translation_that_never_validates_costs_the_renderings_not_the_record():
+    text = REPORTS["fr"]
+    answers = _answers(text)
+    answers["Translation1"] = "this is not JSON"
+    server = FakeChatServer(answers=answers)
+    with Summarizer(provider=fake_provider(server)) as s:
+        record = s.summarize(text)
+    assert record.articles and record.articles[0].text_en is None
+    assert record.provenance.translation is not None
+    assert "1 of 1 passages got no English rendering" in record.provenance.translation
+    assert record.provenance.translation in record.provenance.warnings
+
+
+def test_a_french_record_shows_both_languages_in_markdown_table_and_export(tmp_path: Path):
+    pd = pytest.importorskip("pandas")
+    record, _ = _french_record()
+    term = record.articles[0]
+    md = to_markdown(record, title="t")
+    assert f"{term.text_en} _(tr.; original: {' '.join(term.text.split())})_" in md
+    assert "EN: cessez-le-feu _(tr.; original: cessez-le-feu)_" in md
+    assert "the model's English translation" in md
+    console = Console(width=200, record=True)
+    console.print(to_table(record, title="t"))
+    shown = console.export_text()
+    assert term.text_en in shown and "Le gouvernement" in shown and "(tr.)" in shown
+    (tmp_path / "records").mkdir()
+    (tmp_path / "records" / "fr.json").write_text(record.model_dump_json(), encoding="utf-8")
+    files = write_corpus(read_corpus(tmp_path / "records"), "csv", tmp_path / "out")
+    tables = {f.stem: pd.read_csv(f) for f in files}
+    assert tables["articles"]["text_en"][0] == term.text_en
+    assert tables["articles"]["text"][0] == term.text
+    assert tables["agreements"]["name_en"][0] == "EN: cessez-le-feu"
+
+
+def test_a_record_made_before_renderings_still_loads_and_renders():
+    record, _ = _french_record(frozenset({"translate"}))
+    raw = json.loads(record.model_dump_json())
+    raw["schema_version"] = raw["provenance"]["schema_version"] = "1.2"
+    for item in [*raw["articles"], *raw["conditions"]]:
+        item.pop("text_en")
+    raw["agreement"].pop("name_en")
+    raw["provenance"].pop("translation")
+    old = SummaryResult.model_validate(raw)
+    assert old.articles[0].text_en is None
+    assert "_(tr.;" not in to_markdown(old, title="t")
+
+
+def test_translation_batches_caps_and_renderings():
+    assert batches(0) == []
+    assert [len(b) for b in batches(MAX_PASSAGES * 2 + 1)] == [MAX_PASSAGES, MAX_PASSAGES, 1]
+    assert [i for b in batches(45) for i in b] == list(range(45))
+    # The cap grows with the passages' length: a long term gets room for its rendering.
+    assert max_tokens(["x" * 300]) > max_tokens(["x" * 30]) > 0
+    assert rendering("  a  ceasefire\n from Monday ") == "a ceasefire from Monday"
+    assert rendering("") is None and rendering("   ") is None and rendering(None) is None
+    assert rendering(3) is None
+    assert rendering("x" * (MAX_CHARS + 50)) == "x" * MAX_CHARS
+    model = rendering_model(2)
+    answer = model.model_validate({"1": "one", "2": "two"})
+    assert answer.model_dump(by_alias=True) == {"1": "one", "2": "two"}
+    with pytest.raises(ValueError):
+        model.model_validate({"1": "one"})

@@ -484,3 +484,36 @@ def test_cards_are_shaded_by_confidence_and_can_be_ordered_least_sure_first(
     click(browser, "#order-unsure")
     assert [c for c, _ in shown()] == [c for c, _ in in_order]
     assert browser.get_log("browser") == []
+
+
+def test_an_arabic_record_shows_english_renderings_and_its_own_words_right_to_left(
+    browser: Any, tmp_path: Path
+) -> None:
+    from fakes import FakeChatServer, fake_provider
+    from test_languages import REPORTS, _answers
+
+    from summarizer import Summarizer
+
+    text = REPORTS["ar"]
+    with Summarizer(provider=fake_provider(FakeChatServer(answers=_answers(text)))) as s:
+        record = s.summarize(text)
+    assert record.articles and record.articles[0].text_en
+    (tmp_path / "ar.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "ar.json").write_text(record.model_dump_json(), encoding="utf-8")
+    open_page(browser, make_page(tmp_path / "ar.json", tmp_path / "ar.txt", tmp_path / "p.html"))
+    shown = browser.execute_script(
+        "const card = document.querySelector('#list-articles .card');"
+        "const direction = n => getComputedStyle(n).direction;"
+        "return {title: card.querySelector('.title').textContent,"
+        " badge: card.querySelector('.badge.translated') !== null,"
+        " original: card.querySelector('.original').textContent,"
+        " originalDir: direction(card.querySelector('.original')),"
+        " evidenceDir: direction(card.querySelector('.ev')),"
+        " docDir: direction(document.getElementById('doc')),"
+        " docLang: document.getElementById('doc').lang};"
+    )
+    assert shown["title"].startswith(record.articles[0].text_en)
+    assert shown["badge"] and shown["original"] == record.articles[0].text
+    assert shown["originalDir"] == shown["evidenceDir"] == shown["docDir"] == "rtl"
+    assert shown["docLang"] == "ar"
+    assert browser.get_log("browser") == []

@@ -34,6 +34,7 @@ def test_record_has_the_contract_keys():
     defs = record_json_schema()["$defs"]
     assert set(defs["Agreement"]["properties"]) == {
         "name",
+        "name_en",
         "date",
         "location",
         "status",
@@ -57,12 +58,14 @@ def test_record_has_the_contract_keys():
     assert set(defs["Article"]["properties"]) == {
         "number",
         "text",
+        "text_en",
         "categories",
         "evidence",
         "confidence",
     }
     assert set(defs["Condition"]["properties"]) == {
         "text",
+        "text_en",
         "proposed_by",
         "outcome",
         "evidence",

@@ -8,7 +8,7 @@ all in order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from summarizer.errors import ConfigurationError
 from summarizer.extract.chunks import (
@@ -22,6 +22,7 @@ from summarizer.extract.chunks import (
     shifted,
 )
 from summarizer.extract.model.passes import check_fits, context_chars
+from summarizer.extract.model.translate import Translation, translate
 from summarizer.extract.model.verify import Verification, statements_of, verify
 from summarizer.extract.rules.confidence import (
     Calibration,
@@ -67,6 +68,8 @@ class Extraction:
     warnings: list[str] = field(default_factory=list)
     #: How the items' confidence was computed, or why there is none.
     confidence: str | None = None
+    #: For a report not in English: how its English renderings were made, or why there are none.
+    translation: str | None = None
 
 
 #: Below this much room for text a chunk could not hold a paragraph.
@@ -99,7 +102,9 @@ def extract(
     A document longer than the model's context is read in chunks (``extract.chunks``): the
     pipeline runs on each, and the findings are combined with every offset in the whole text.
     Then every item is verified (``model.verify``): its calibrated confidence is attached and
-    the articles, conditions and parties below ``min_confidence`` are dropped.
+    the articles, conditions and parties below ``min_confidence`` are dropped. A report not in
+    English then gets an English rendering of its agreement's name and of every article and
+    condition (``model.translate``), which the summary uses.
 
     Args:
         text: the report.
@@ -167,6 +172,17 @@ def extract(
         stats.add(asked.stats)
         if asked.stats.calls:
             by_prompt.setdefault("verify", CallStats()).add(asked.stats)
+    translation = None
+    if not language.is_english:
+        translation = "not made: the translate step was switched off"
+        if "translate" not in disabled:
+            scored, translation, rendered = _rendered(scored, language.name, provider)
+            if rendered.failed:
+                warnings.append(translation)
+            prompts += [ref for ref in rendered.prompts if ref not in prompts]
+            stats.add(rendered.stats)
+            if rendered.stats.calls:
+                by_prompt.setdefault("translate", CallStats()).add(rendered.stats)
     summary = compose_summary(scored.agreement, scored.parties, scored.articles, scored.conditions)
     return Extraction(
         agreement=scored.agreement.model_copy(update={"summary": summary}),
@@ -180,6 +196,7 @@ def extract(
         language=language.code,
         warnings=warnings,
         confidence=note,
+        translation=translation,
     )
 
 
@@ -216,6 +233,28 @@ def _verified(
         f"{threshold:g} dropped ({removed})"
     )
     return kept, note, asked
+
+
+def _rendered(scored: Scored, language: str, provider: Provider) -> tuple[Scored, str, Translation]:
+    """The record with the English rendering of its name, articles and conditions, and a note
+    on how they were made (or why some are missing)."""
+    agreement, articles, conditions = scored.agreement, scored.articles, scored.conditions
+    named = [agreement.name] if agreement.name else []
+    passages = named + [a.text for a in articles] + [c.text for c in conditions]
+    rendered = translate(passages, language, provider)
+    english = iter(rendered.english)
+    if named:
+        agreement = agreement.model_copy(update={"name_en": next(english)})
+    articles = [a.model_copy(update={"text_en": next(english)}) for a in articles]
+    conditions = [c.model_copy(update={"text_en": next(english)}) for c in conditions]
+    note = f"the model's translation ({provider.info.model}) from {language}"
+    if rendered.failed:
+        note = (
+            f"{rendered.failed} of {len(passages)} passages got no English rendering (the "
+            f"translation call failed or was refused); the rest are {note}."
+        )
+    translated = replace(scored, agreement=agreement, articles=articles, conditions=conditions)
+    return translated, note, rendered
 
 
 def language_warnings(language: Language, disabled: frozenset[str] = frozenset()) -> list[str]:

@@ -27,7 +27,16 @@ from summarizer.text.align import SourceIndex
 from summarizer.text.segment import split_sentences
 
 #: The prompt templates the pipeline may use, in call order.
-PROMPT_IDS = ("articles", "conditions", "actors", "dissent", "stance", "demand", "verify")
+PROMPT_IDS = (
+    "articles",
+    "conditions",
+    "actors",
+    "dissent",
+    "stance",
+    "demand",
+    "verify",
+    "translate",
+)
 Rule = Callable[[Draft], Draft]
 ModelStep = Callable[[Draft, Calls], Draft]
 
@@ -100,8 +109,9 @@ STEPS: tuple[Step, ...] = (
 )
 
 #: Steps on the whole record, after the chunks are combined (``run.extract``): "verify" asks
-#: the model about every item and gives it a calibrated confidence.
-RECORD_STEPS: tuple[str, ...] = ("verify",)
+#: the model about every item and gives it a calibrated confidence; "translate" renders a
+#: report's name, articles and conditions in English when the report is in another language.
+RECORD_STEPS: tuple[str, ...] = ("verify", "translate")
 
 #: Names of the steps settings may switch off, in pipeline order.
 SWITCHABLE: tuple[str, ...] = (

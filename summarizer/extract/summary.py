@@ -44,7 +44,9 @@ def _term(text: str) -> str:
 
 def _opening(agreement: Agreement) -> str:
     """What the agreement is, where and when, and where it stands."""
-    name = " ".join(agreement.name.split()) if agreement.name else "An agreement"
+    # A report not in English: the English rendering (the model's translation) stands in.
+    named = agreement.name_en or agreement.name
+    name = " ".join(named.split()) if named else "An agreement"
     if name[:1].islower():  # "ceasefire protocol": the text's words, led in by an article
         name = f"The {name}"
     where = [" ".join(agreement.location.split())] if agreement.location else []
@@ -57,7 +59,7 @@ def _terms(articles: Sequence[Article]) -> str | None:
     """The first terms, and how many more there are."""
     if not articles:
         return None
-    shown = "; ".join(_term(a.text) for a in articles[:_TERMS_SHOWN])
+    shown = "; ".join(_term(a.text_en or a.text) for a in articles[:_TERMS_SHOWN])
     more = len(articles) - _TERMS_SHOWN
     return f"Terms: {shown}" + (f"; and {more} more." if more > 0 else ".")
 

@@ -101,6 +101,9 @@ def _rows(record_id: str, path: Path, r: SummaryResult) -> dict[str, list[dict[s
         "record_file": path.name,
         "source_sha256": p.source_sha256,
         "name": a.name,
+        # The model's English translation of a report not in English (null otherwise): kept
+        # beside the original, never in its place.
+        "name_en": a.name_en,
         "date": a.date,
         "date_precision": _PRECISION.get(len(a.date)) if a.date else None,
         "location": a.location,
@@ -120,6 +123,7 @@ def _rows(record_id: str, path: Path, r: SummaryResult) -> dict[str, list[dict[s
         "conditions": len(r.conditions),
         "summary": a.summary,
         "language": p.language,
+        "translation": p.translation,
         "source_kind": source.kind,
         "source_title": source.title,
         "source_outlet": source.outlet,
@@ -156,6 +160,7 @@ def _rows(record_id: str, path: Path, r: SummaryResult) -> dict[str, list[dict[s
             "article_id": f"{record_id}#a{i}",
             "number": x.number,
             "text": x.text,
+            "text_en": x.text_en,
             **{f"cat_{c}": c in x.categories for c in CATEGORIES},
             "confidence": x.confidence,
             "evidence_count": len(x.evidence),
@@ -168,6 +173,7 @@ def _rows(record_id: str, path: Path, r: SummaryResult) -> dict[str, list[dict[s
             "record_id": record_id,
             "condition_id": f"{record_id}#c{i}",
             "text": x.text,
+            "text_en": x.text_en,
             "proposed_by": x.proposed_by,
             "outcome": x.outcome,
             "confidence": x.confidence,

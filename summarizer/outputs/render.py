@@ -78,6 +78,41 @@ def _md(text: str) -> str:
     return _LINE_START_MARKUP.sub("\\\\", _MARKDOWN_SPECIAL.sub(r"\\\1", line))
 
 
+#: What marks an English rendering as the model's translation, and the note that explains it.
+_TRANSLATED = "tr."
+_TRANSLATED_NOTE = (
+    f"{_TRANSLATED}: the model's English translation; the original words follow it, and every "
+    "quote is in the report's language."
+)
+
+
+def _md_text(text: str, english: str | None) -> str:
+    """An item's words for Markdown: the English rendering, marked, with the original beside
+    it; the original alone when there is no rendering."""
+    if not english:
+        return _md(text)
+    return f"{_md(english)} _({_TRANSLATED}; original: {_md(text)})_"
+
+
+def _cell_text(text: str, english: str | None) -> Text:
+    """An item's words for a table cell: the marked English rendering over the original."""
+    if not english:
+        return Text(_one_line(text))
+    cell = Text(_one_line(english))
+    cell.append(f" ({_TRANSLATED})", style="italic")
+    cell.append(f"\n{_one_line(text)}", style="dim")
+    return cell
+
+
+def _translated(result: SummaryResult) -> bool:
+    """True when any part of the record has an English rendering."""
+    return bool(
+        result.agreement.name_en
+        or any(a.text_en for a in result.articles)
+        or any(c.text_en for c in result.conditions)
+    )
+
+
 def _is_empty(result: SummaryResult) -> bool:
     """True when the report held no agreement at all."""
     return not (result.parties or result.articles or result.conditions) and (
@@ -94,7 +129,7 @@ def _md_header(result: SummaryResult, title: str) -> list[str]:
     """Title, the summary (it opens the record), then the agreement fields."""
     a = result.agreement
     fields = [
-        ("Agreement", _md(a.name) if a.name else "(unnamed)"),
+        ("Agreement", _md_text(a.name, a.name_en) if a.name else "(unnamed)"),
         ("Date", (a.date or "unknown") + _md_confidence(a.date_confidence)),
         ("Place", _md(a.location) if a.location else "unknown"),
         ("Status", a.status.replace("_", " ") + _md_confidence(a.status_confidence)),
@@ -107,6 +142,8 @@ def _md_header(result: SummaryResult, title: str) -> list[str]:
         lines += [_md(a.summary), ""]
     # Two trailing spaces force a line break in Markdown.
     lines += [f"**{label}:** {value}  " for label, value in fields]
+    if _translated(result):
+        lines += ["", f"_{_md(_TRANSLATED_NOTE)}_"]
     return lines
 
 
@@ -140,7 +177,7 @@ def _md_articles(result: SummaryResult) -> list[str]:
         label = f"**({_md(art.number)})** " if art.number else ""
         tags = f" _[{', '.join(c.replace('_', ' ') for c in art.categories)}]_"
         lines.append(
-            f"{i}. {label}{_md(art.text)}{tags if art.categories else ''}"
+            f"{i}. {label}{_md_text(art.text, art.text_en)}{tags if art.categories else ''}"
             f"{_md_confidence(art.confidence)}"
         )
         lines += _md_quotes(art.evidence, "   ")
@@ -155,7 +192,7 @@ def _md_conditions(result: SummaryResult) -> list[str]:
     for c in result.conditions:
         by = _md(c.proposed_by) if c.proposed_by else "unknown party"
         lines.append(
-            f"- {_md(c.text)} (proposed by {by}; outcome: _{c.outcome}_)"
+            f"- {_md_text(c.text, c.text_en)} (proposed by {by}; outcome: _{c.outcome}_)"
             f"{_md_confidence(c.confidence)}"
         )
         lines += _md_quotes(c.evidence, "  ")
@@ -212,7 +249,10 @@ def to_table(result: SummaryResult, *, title: str) -> RenderableType:
     header.append(f"{_one_line(title)}\n", style="bold underline")
     if a.summary:
         header.append(f"{_one_line(a.summary)}\n")
-    header.append(f"{_one_line(a.name or '(unnamed agreement)')}", style="bold")
+    named = a.name_en or a.name
+    header.append(f"{_one_line(named or '(unnamed agreement)')}", style="bold")
+    if a.name and a.name_en:
+        header.append(f" ({_TRANSLATED}; {_one_line(a.name)})")
     header.append(
         f" · {a.date or 'date unknown'} · {_one_line(a.location or 'place unknown')}"
         f" · status {a.status} · stage {a.stage or 'none'}"
@@ -246,7 +286,7 @@ def to_table(result: SummaryResult, *, title: str) -> RenderableType:
         for i, art in enumerate(result.articles, start=1):
             articles.add_row(
                 Text(_one_line(art.number or str(i))),
-                Text(_one_line(art.text)),
+                _cell_text(art.text, art.text_en),
                 Text(", ".join(art.categories)),
                 _confidence_text(art.confidence),
                 _quotes_text(art.evidence),
@@ -261,13 +301,15 @@ def to_table(result: SummaryResult, *, title: str) -> RenderableType:
         conditions.add_column("Evidence", ratio=2)
         for c in result.conditions:
             conditions.add_row(
-                Text(_one_line(c.text)),
+                _cell_text(c.text, c.text_en),
                 Text(_one_line(c.proposed_by or "?")),
                 Text(c.outcome),
                 _confidence_text(c.confidence),
                 _quotes_text(c.evidence),
             )
         parts.append(conditions)
+    if _translated(result):
+        parts.append(Text(_TRANSLATED_NOTE, style="dim"))
     parts += [Text(f"Warning: {w}", style="bold yellow") for w in result.provenance.warnings]
     parts.append(Text(_provenance_line(result), style="dim"))
     return Group(*parts)

@@ -135,10 +135,20 @@ class MergedParty(_Strict):
     confidence_by_source: list[SourcedConfidence] = _by_source()
 
 
+def _english() -> Any:
+    """The English rendering of the item's text, as the record that gave ``text`` has it."""
+    return Field(
+        default=None,
+        description="The model's English translation of text, from the report whose words "
+        "text is (schema 1.3 records of a report not in English); null otherwise.",
+    )
+
+
 class MergedArticle(_Strict):
     """One agreed term across reports."""
 
     text: str = Field(description="The term, in the first report's words that state it.")
+    text_en: str | None = _english()
     number: str | None = Field(default=None, description="Its number, when a report gives one.")
     categories: list[Category] = Field(description="Union of the reports' provision tags.")
     sources: list[str] = Field(description="Reports that state the term.")
@@ -151,6 +161,7 @@ class MergedCondition(_Strict):
     """One condition across reports."""
 
     text: str = Field(description="The condition, in the first stating report's words.")
+    text_en: str | None = _english()
     proposed_by: MergedField = Field(description="Who put it forward, across reports.")
     outcome: MergedField = Field(description="What became of it, across reports.")
     sources: list[str] = Field(description="Reports that state the condition.")
@@ -171,8 +182,9 @@ class Conflict(_Strict):
 class MergedRecord(_Strict):
     """One agreement, from several reports' records."""
 
-    schema_version: Literal["1", "1.1"] = Field(
-        default="1.1", description="Merged schema version (1.1 adds confidence)."
+    schema_version: Literal["1", "1.1", "1.2"] = Field(
+        default="1.2",
+        description="Merged schema version (1.1 adds confidence, 1.2 English renderings).",
     )
     sources: list[Source] = Field(description="The reports, in the order given.")
     agreement: MergedAgreement = Field(description="The agreement block across reports.")

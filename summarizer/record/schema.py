@@ -12,10 +12,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.2"
-#: Record versions this tool reads: 1.1 added provenance ``language`` and ``warnings`` (both
-#: optional), so a record of version 1 is read as it is.
-READABLE_SCHEMA_VERSIONS = ("1", "1.1", "1.2")
+SCHEMA_VERSION = "1.3"
+#: Record versions this tool reads: 1.1 added provenance ``language`` and ``warnings``, 1.2
+#: the confidence fields, 1.3 the English renderings (all optional), so an older record is
+#: read as it is.
+READABLE_SCHEMA_VERSIONS = ("1", "1.1", "1.2", "1.3")
 
 Status = Literal["proposed", "signed", "in_force", "collapsed", "unclear"]
 Stage = Literal[
@@ -96,6 +97,17 @@ class Source(_Strict):
     pages: int | None = Field(default=None, description="PDF sources: number of pages.")
 
 
+def _english(what: str) -> Any:
+    """An optional English rendering (schema 1.3): the model's translation, marked as such."""
+    return Field(
+        default=None,
+        description=f"The model's English translation of {what} (a machine translation, not "
+        "words of the document; the original stays in its own field and every quote and "
+        "offset is in the document's language). Null for a report in English, when the "
+        "translation failed, or in a record made before schema 1.3.",
+    )
+
+
 def _confidence(what: str) -> Any:
     """An optional probability field (schema 1.2) with its description."""
     return Field(
@@ -115,6 +127,7 @@ class Agreement(_Strict):
     name: str | None = Field(
         default=None, description="Name of the agreement, if the text has one."
     )
+    name_en: str | None = _english("the name")
     date: str | None = Field(
         default=None,
         pattern=ISO_DATE_PREFIX,
@@ -131,7 +144,9 @@ class Agreement(_Strict):
         default=None,
         description="A few short sentences the system composes from this record's grounded "
         "fields (never free model text): what was agreed, by whom, who refused or withdrew, "
-        "the status. Null for an empty record.",
+        "the status. For a report not in English the terms and the name are given in their "
+        "English renderings (the model's translation, see name_en and text_en) where there "
+        "is one. Null for an empty record.",
     )
     status_confidence: float | None = _confidence("the status is right")
     date_confidence: float | None = _confidence("the date is right (null with no date)")
@@ -158,6 +173,7 @@ class Article(_Strict):
         default=None, description="The term's number when the text gives one."
     )
     text: str = Field(description="The term, in the source's words.")
+    text_en: str | None = _english("the term")
     categories: list[Category] = Field(description="PA-X-style provision tags.")
     evidence: list[Evidence] = Field(description="Passages that state the term.")
     confidence: float | None = _confidence("this is a term of the agreement")
@@ -167,6 +183,7 @@ class Condition(_Strict):
     """A demand or condition put forward by a party during negotiation."""
 
     text: str = Field(description="The condition, in the source's words.")
+    text_en: str | None = _english("the condition")
     proposed_by: str | None = Field(description="Name of the party that put it forward.")
     outcome: Outcome = Field(description="What became of it.")
     evidence: list[Evidence] = Field(description="Passages that state the condition.")
@@ -240,13 +257,19 @@ class Provenance(_Strict):
         description="How the items' confidence was computed (the calibration used and the "
         "items kept at or above --min-confidence), or why there is none (schema 1.2).",
     )
+    translation: str | None = Field(
+        default=None,
+        description="For a report not in English: how the English renderings (name_en, "
+        "text_en) were made (the model's translation) or why there are none; null for a "
+        "report in English (schema 1.3).",
+    )
 
 
 class SummaryResult(_Strict):
     """The agreement record with its provenance: what ``summarize`` returns."""
 
-    schema_version: Literal["1", "1.1", "1.2"] = Field(
-        default="1.2", description="Record schema version."
+    schema_version: Literal["1", "1.1", "1.2", "1.3"] = Field(
+        default="1.3", description="Record schema version."
     )
     agreement: Agreement = Field(description="The agreement as a whole.")
     parties: list[Party] = Field(description="Every actor with a role or a stance.")

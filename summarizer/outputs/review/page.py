@@ -180,6 +180,10 @@ def review_page(result: SummaryResult, text: str | None, *, title: str) -> str:
   </span>
   <span id="message" role="status"></span>
 </div>"""
+    # The report's own language and direction (right to left for Arabic script), so a browser
+    # shapes and orders it as written.
+    language = result.provenance.language
+    lang = f' lang="{html.escape(language, quote=True)}"' if language else ""
     body = f"""
 <header>
   <h1>{html.escape(title)}</h1>
@@ -187,7 +191,7 @@ def review_page(result: SummaryResult, text: str | None, *, title: str) -> str:
   {toolbar}
 </header>
 <main>
-  <div id="doc" aria-label="report"></div>
+  <div id="doc" aria-label="report" dir="auto"{lang}></div>
   <div id="panel">
     <h2>Agreement</h2><table class="fields" id="fields"></table>
     <h2>Parties (<span id="count-parties"></span>)</h2><div id="list-parties"></div>

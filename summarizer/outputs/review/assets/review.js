@@ -27,6 +27,11 @@
     if (text !== undefined && text !== null) node.textContent = String(text);
     return node;
   }
+  function translatedBadge() {
+    const badge = el("span", "badge translated", "tr.");
+    badge.title = "The model's English translation; the report's own words are below it.";
+    return badge;
+  }
   function slice(start, end) { return cps.slice(start, end).join(""); }
   function say(text) { document.getElementById("message").textContent = text; }
 
@@ -169,8 +174,18 @@
       // The lower the confidence, the stronger the shade behind the card.
       node.style.setProperty("--doubt", String(Math.round((1 - d.confidence) * 100) / 100));
     }
-    const title = el("div", "title", item.kind === "party" ? d.name : (d.number ? d.number + ". " : "") + d.text);
+    // A report not in English: the title is the model's English rendering, marked, and the
+    // item's own words follow it in their script's direction.
+    const english = item.kind === "party" ? null : d.text_en;
+    const title = el("div", "title", item.kind === "party" ? d.name : (d.number ? d.number + ". " : "") + (english || d.text));
+    if (item.kind === "party") title.dir = "auto";
     node.appendChild(title);
+    if (english) {
+      title.appendChild(translatedBadge());
+      const original = el("div", "original", d.text);
+      original.dir = "auto";
+      node.appendChild(original);
+    }
     const meta = el("div", "meta");
     if (item.kind === "party") {
       meta.appendChild(el("span", "badge", d.role));
@@ -195,6 +210,7 @@
     node.appendChild(meta);
     for (const e of evidence) {
       const line = el("div", "ev", "\u201c" + e.quote + "\u201d");
+      line.dir = "auto";
       if (e.origin === "rule") line.appendChild(el("span", "badge rule", "rule"));
       node.appendChild(line);
     }
@@ -229,7 +245,7 @@
       box.appendChild(enumField("actor_type", ENUMS.actor_type, function () { return d.actor_type; }, function (v) { d.actor_type = v; change(); }));
       box.appendChild(enumField("stance", ENUMS.stance, function () { return d.stance; }, function (v) { d.stance = v; change(); }));
     } else if (item.kind === "article") {
-      box.appendChild(textField("text", function () { return d.text; }, function (v) { if (v) d.text = v; change(); }));
+      box.appendChild(textField("text", function () { return d.text; }, function (v) { if (v && v !== d.text) { d.text = v; d.text_en = null; } change(); }));
       box.appendChild(textField("number", function () { return d.number; }, function (v) { d.number = v; change(); }));
       const cats = el("div");
       for (const c of ENUMS.category) {
@@ -247,7 +263,7 @@
       }
       box.appendChild(cats);
     } else {
-      box.appendChild(textField("text", function () { return d.text; }, function (v) { if (v) d.text = v; change(); }));
+      box.appendChild(textField("text", function () { return d.text; }, function (v) { if (v && v !== d.text) { d.text = v; d.text_en = null; } change(); }));
       const names = items.filter(function (x) { return x.kind === "party" && x.verdict !== "wrong"; }).map(function (x) { return x.data.name; });
       box.appendChild(enumField("proposed_by", names, function () { return d.proposed_by; }, function (v) { d.proposed_by = v; change(); }, true));
       box.appendChild(enumField("outcome", ENUMS.outcome, function () { return d.outcome; }, function (v) { d.outcome = v; change(); }));
@@ -263,13 +279,20 @@
       const tr = el("tr");
       tr.appendChild(el("td", null, field));
       const cell = el("td");
-      const shown = el("span", "view", agreement[field] === null ? "\u2014" : agreement[field]);
+      const english = field === "name" ? agreement.name_en : null;
+      const shown = el("span", "view", agreement[field] === null ? "\u2014" : (english || agreement[field]));
       cell.appendChild(shown);
+      if (english && agreement[field] !== null) {
+        shown.appendChild(translatedBadge());
+        const original = el("div", "original view", agreement[field]);
+        original.dir = "auto";
+        cell.appendChild(original);
+      }
       const sure = agreement[field + "_confidence"];
       if (typeof sure === "number") cell.appendChild(confidenceBadge("sure", sure));
       const edit = el("div", "edit");
       if (kind === "text") {
-        edit.appendChild(textField("", function () { return agreement[field]; }, function (v) { agreement[field] = v; renderAgreement(); }));
+        edit.appendChild(textField("", function () { return agreement[field]; }, function (v) { if (field === "name" && v !== agreement.name) agreement.name_en = null; agreement[field] = v; renderAgreement(); }));
       } else {
         edit.appendChild(enumField(field, kind, function () { return agreement[field]; }, function (v) { agreement[field] = v; renderAgreement(); }, field !== "status"));
       }
