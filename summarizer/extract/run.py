@@ -127,7 +127,10 @@ def extract(
     dropped = 0
     for chunk in chunks:
         draft, calls = run_pipeline(
-            text[chunk.start : chunk.end], provider, disabled, english=language.is_english
+            text[chunk.start : chunk.end],
+            provider,
+            disabled,
+            language=None if language.is_english else language.name,
         )
         at = chunk.start
         found.append(

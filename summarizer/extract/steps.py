@@ -129,14 +129,15 @@ def run_pipeline(
     provider: Provider,
     disabled: frozenset[str] = frozenset(),
     *,
-    english: bool = True,
+    language: str | None = None,
 ) -> tuple[Draft, Calls]:
     """Run every step over one document, skipping the switchable steps named in ``disabled``.
 
     An English report that never uses a word of agreement, proposal or demand is not sent to
-    the model: its record is empty. A report in another language (``english`` False) always
-    goes to the model, and the steps that read English cue words (``ENGLISH_ONLY``) are
-    skipped: on other words they would find nothing or, worse, drop what the model found.
+    the model: its record is empty. A report in another language (``language``, its English
+    name; None for English) always goes to the model, whose passes are told to quote it in
+    that language, and the steps that read English cue words (``ENGLISH_ONLY``) are skipped:
+    on other words they would find nothing or, worse, drop what the model found.
 
     Raises:
         ConfigurationError: ``disabled`` names a step that does not exist or cannot be off.
@@ -150,7 +151,8 @@ def run_pipeline(
             hint=f"Steps that can be switched off: {', '.join(SWITCHABLE)}.",
         )
     check_fits(text, provider.info.context_tokens)
-    calls = Calls(provider, text)
+    english = language is None
+    calls = Calls(provider, text, language)
     draft = Draft(text=text, sentences=split_sentences(text), index=SourceIndex(text))
     if english and not speaks_of_an_agreement(text):
         return replace(draft, agreement=agreement.empty_agreement()), calls

@@ -22,8 +22,11 @@ D = TypeVar("D", bound=BaseModel)
 class Calls:
     """The model calls of one document: provider, summed cost, prompts used in order."""
 
-    def __init__(self, provider: Provider, text: str) -> None:
+    def __init__(self, provider: Provider, text: str, language: str | None = None) -> None:
         self._provider = provider
+        #: The report's language (its English name) when it is not English, else None: the
+        #: passes then ask for quotes and names in that language, as the report writes them.
+        self.language = language
         # Tags that would close the data block are defused, in any letter case; offsets
         # refer to the raw text, which the model never has to reproduce.
         self.document = _defused(text)
@@ -48,7 +51,7 @@ class Calls:
         """One whole-document pass; the first of a document computes its prefix afresh."""
         first = not self.prompts
         template = self.prompt(prompt_id)
-        messages = template.render(document=self.document, **variables)
+        messages = template.render(document=self.document, language=self.language, **variables)
         return self._call(prompt_id, messages, model, max_tokens, reuse_prefix=not first)
 
     def ask_choices(
