@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import get_args
 
 import pandas as pd
 import pytest
@@ -12,8 +13,10 @@ from typer.testing import CliRunner
 
 from summarizer import SummaryResult
 from summarizer.cli import app
+from summarizer.outputs import pax
 from summarizer.outputs.countries import actor_code, location_code
 from summarizer.outputs.export import CATEGORIES, TABLES
+from summarizer.record.schema import AgreementType, Category, Stage
 
 RECORDS = Path(__file__).resolve().parent / "data" / "records" / "dev"
 runner = CliRunner()
@@ -193,3 +196,35 @@ def test_the_agreement_row_has_a_key_date_precision_and_the_signatories_names(
     assert rows.loc["c", "date_precision"] == "month"
     signatories = [p.name for p in record.parties if p.role == "signatory"]
     assert rows.loc["a", "signatory_names"] == "; ".join(signatories)
+
+
+def test_every_closed_set_value_has_its_pax_code_and_the_tables_carry_them(tmp_path: Path) -> None:
+    # Every stage, agreement type and category maps (a value added to the record's closed
+    # sets without a PA-X mapping fails here); only "other" has no provision column.
+    assert set(pax.STAGE) == set(get_args(Stage))
+    assert set(pax.AGREEMENT_TYPE) == set(get_args(AgreementType))
+    assert set(pax.PROVISIONS) == set(get_args(Category))
+    assert [c for c, codes in pax.PROVISIONS.items() if not codes] == ["other"]
+    # Each PA-X column once, in the order the categories give them.
+    assert pax.provision_codes(["freedom_of_movement", "humanitarian_access"]) == (
+        "CprFmov; HrMob; DevHum"
+    )
+    assert pax.provision_codes(["other"]) == ""
+    out = tmp_path / "corpus"
+    result = runner.invoke(app, ["export", str(corpus(tmp_path)), "-f", "csv", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    tables = read_back("csv", out)
+    for (name, r), row in zip(
+        records().items(), tables["agreements"].to_dict("records"), strict=True
+    ):
+        assert row["record_id"] == name
+        stage, agtp = r.agreement.stage, r.agreement.agreement_type
+        assert row["pax_stage"] == (pax.STAGE[stage] if stage else None) or (
+            stage is None and pd.isna(row["pax_stage"])
+        )
+        assert row["pax_agtp"] == (pax.AGREEMENT_TYPE[agtp] if agtp else None) or (
+            agtp is None and pd.isna(row["pax_agtp"])
+        )
+    codes = tables["articles"]["pax_codes"].fillna("")
+    ceasefire = tables["articles"]["cat_ceasefire"].astype(bool)
+    assert ceasefire.any() and all("Ce" in c.split("; ") for c in codes[ceasefire])

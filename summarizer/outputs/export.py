@@ -23,6 +23,7 @@ from typing import Any, Literal, get_args
 from summarizer.errors import ConfigurationError, InputError, UsageError
 from summarizer.io.files import check_output_file
 from summarizer.io.load import MAX_RECORD_BYTES, is_regular_file, read_bounded
+from summarizer.outputs import pax
 from summarizer.outputs.countries import actor_code, location_code
 from summarizer.record.schema import (
     READABLE_SCHEMA_VERSIONS,
@@ -113,6 +114,9 @@ def _rows(record_id: str, path: Path, r: SummaryResult) -> dict[str, list[dict[s
         "date_confidence": a.date_confidence,
         "stage": a.stage,
         "agreement_type": a.agreement_type,
+        "pax_stage": pax.STAGE[a.stage] if a.stage else None,
+        "pax_agtp": pax.AGREEMENT_TYPE[a.agreement_type] if a.agreement_type else None,
+        "pax_provisions": pax.provision_codes(c for x in r.articles for c in x.categories),
         "parties": len(r.parties),
         "signatories": sum(x.role == "signatory" for x in r.parties),
         "third_parties": sum(x.role in _THIRD_PARTY_ROLES for x in r.parties),
@@ -162,6 +166,7 @@ def _rows(record_id: str, path: Path, r: SummaryResult) -> dict[str, list[dict[s
             "text": x.text,
             "text_en": x.text_en,
             **{f"cat_{c}": c in x.categories for c in CATEGORIES},
+            "pax_codes": pax.provision_codes(x.categories),
             "confidence": x.confidence,
             "evidence_count": len(x.evidence),
             **_first(x.evidence),
