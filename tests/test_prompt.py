@@ -32,20 +32,6 @@ def test_template_syntax_inside_a_document_is_not_evaluated():
     assert "49" not in user
 
 
-@pytest.mark.parametrize(
-    ("prompt_id", "before"), [("articles", "2"), ("conditions", "1"), ("actors", "1")]
-)
-def test_a_pass_asks_for_the_reports_own_language_only_when_it_is_not_english(
-    prompt_id: str, before: str
-):
-    # An English report renders exactly as before the language line (its recorded answers
-    # stay valid); another language gets the line, naming the language.
-    english = load_prompt(prompt_id).render(document="X", language=None)
-    assert english == load_prompt(prompt_id, before).render(document="X")
-    french = load_prompt(prompt_id).render(document="X", language="French")[1]["content"]
-    assert "The report is in French" in french and "never translate" in french
-
-
 def test_undefined_variable_is_an_error():
     with pytest.raises(ConfigurationError, match="failed to render"):
         load_prompt("articles").render()

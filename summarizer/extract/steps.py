@@ -135,8 +135,8 @@ def run_pipeline(
 
     An English report that never uses a word of agreement, proposal or demand is not sent to
     the model: its record is empty. A report in another language (``language``, its English
-    name; None for English) always goes to the model, whose passes are told to quote it in
-    that language, and the steps that read English cue words (``ENGLISH_ONLY``) are skipped:
+    name; None for English) always goes to the model, and the steps that read English cue
+    words (``ENGLISH_ONLY``) are skipped:
     on other words they would find nothing or, worse, drop what the model found.
 
     Raises:

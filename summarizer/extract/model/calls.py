@@ -24,8 +24,9 @@ class Calls:
 
     def __init__(self, provider: Provider, text: str, language: str | None = None) -> None:
         self._provider = provider
-        #: The report's language (its English name) when it is not English, else None: the
-        #: passes then ask for quotes and names in that language, as the report writes them.
+        #: The report's language (its English name) when it is not English, else None; every
+        #: pass template gets it as ``language`` (none reads it today: see the closing note of
+        #: session 10 on telling the model the language).
         self.language = language
         # Tags that would close the data block are defused, in any letter case; offsets
         # refer to the raw text, which the model never has to reproduce.
