@@ -209,7 +209,10 @@ def test_every_closed_set_value_has_its_pax_code_and_the_tables_carry_them(tmp_p
     assert pax.provision_codes(["freedom_of_movement", "humanitarian_access"]) == (
         "CprFmov; HrMob; DevHum"
     )
-    assert pax.provision_codes(["other"]) == ""
+    assert pax.provision_codes(["other"]) is None
+    assert (pax.STAGE["ceasefire"], pax.STAGE["comprehensive"]) == ("Cea", "SubComp")
+    assert pax.AGREEMENT_TYPE["local"] == "IntraLocal"
+    assert pax.provision_codes(["prisoner_release"]) == "TjPrire"
     out = tmp_path / "corpus"
     result = runner.invoke(app, ["export", str(corpus(tmp_path)), "-f", "csv", "-o", str(out)])
     assert result.exit_code == 0, result.stderr

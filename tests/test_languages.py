@@ -145,10 +145,10 @@ def test_a_french_record_gets_english_renderings_marked_as_the_models_beside_its
     assert record.provenance.translation is not None
     assert "model's translation" in record.provenance.translation
     assert "French" in record.provenance.translation
-    # The summary reads the English renderings.
+    # The summary reads the English renderings, each marked as the model's translation.
     assert record.agreement.summary is not None
-    assert "EN: cessez-le-feu" in record.agreement.summary
-    assert "EN: Le gouvernement" in record.agreement.summary
+    assert "EN: cessez-le-feu (tr.)" in record.agreement.summary
+    assert f"{term.text_en.rstrip('.')} (tr.)" in record.agreement.summary
     translate = [r for r in server.requests if "Translation" in str(r.get("response_format"))]
     assert len(translate) == 1, "one call renders the name and every item"
     assert "translate" in record.provenance.usage_by_prompt
@@ -207,7 +207,8 @@ def test_a_french_record_shows_both_languages_in_markdown_table_and_export(tmp_p
 
 
 def test_a_record_made_before_renderings_still_loads_and_renders():
-    record, _ = _french_record(frozenset({"translate"}))
+    record, _ = _french_record()
+    assert record.articles[0].text_en is not None
     raw = json.loads(record.model_dump_json())
     raw["schema_version"] = raw["provenance"]["schema_version"] = "1.2"
     for item in [*raw["articles"], *raw["conditions"]]:
@@ -220,17 +221,58 @@ def test_a_record_made_before_renderings_still_loads_and_renders():
 
 
 def test_translation_batches_caps_and_renderings():
-    assert batches(0) == []
-    assert [len(b) for b in batches(MAX_PASSAGES * 2 + 1)] == [MAX_PASSAGES, MAX_PASSAGES, 1]
-    assert [i for b in batches(45) for i in b] == list(range(45))
+    assert batches([], None) == []
+    short = ["a term"] * (MAX_PASSAGES * 2 + 1)
+    assert [len(b) for b in batches(short, None)] == [MAX_PASSAGES, MAX_PASSAGES, 1]
+    assert [i for b in batches(short, 10_000) for i in b] == list(range(len(short)))
+    # A small context cuts long passages into more calls, each asking at least one.
+    long = ["x" * 900] * 6
+    assert len(batches(long, None)) == 1
+    small = batches(long, 1200)
+    assert len(small) > 1 and all(small) and [i for b in small for i in b] == list(range(6))
+    assert batches(["x" * 9000], 100) == [[0]]
     # The cap grows with the passages' length: a long term gets room for its rendering.
     assert max_tokens(["x" * 300]) > max_tokens(["x" * 30]) > 0
     assert rendering("  a  ceasefire\n from Monday ") == "a ceasefire from Monday"
-    assert rendering("") is None and rendering("   ") is None and rendering(None) is None
-    assert rendering(3) is None
-    assert rendering("x" * (MAX_CHARS + 50)) == "x" * MAX_CHARS
+    assert rendering("") is None and rendering("   ") is None
     model = rendering_model(2)
     answer = model.model_validate({"1": "one", "2": "two"})
     assert answer.model_dump(by_alias=True) == {"1": "one", "2": "two"}
     with pytest.raises(ValueError):
         model.model_validate({"1": "one"})
+    with pytest.raises(ValueError):  # the answer is bounded: a longer one is re-asked
+        model.model_validate({"1": "x" * (MAX_CHARS + 1), "2": "two"})
+
+
+def test_each_rendering_goes_to_its_own_item_without_a_name_and_with_conditions():
+    text = (
+        "Le gouvernement et les rebelles ont signé un cessez-le-feu à Bangui. "
+        "Les rebelles libéreront les otages. "
+        "Les rebelles exigent le départ du préfet."
+    )
+    sentences = [s.text for s in split_sentences(text)]
+    answers = _answers(text)
+    answers["ArticlesDraft"] = {"terms": [{"quote": sentences[0]}, {"quote": sentences[1]}]}
+    fields = dict(answers["ConditionsDraft"])  # type: ignore[call-overload]
+    fields["conditions"] = [{"quote": sentences[2], "by": "", "outcome": "pending"}]
+    answers["ConditionsDraft"] = fields
+    with Summarizer(provider=fake_provider(FakeChatServer(answers=answers))) as s:
+        record = s.summarize(text)
+    assert record.agreement.name is None and record.agreement.name_en is None
+    assert len(record.articles) == 2 and len(record.conditions) == 1
+    for item in [*record.articles, *record.conditions]:
+        assert item.text_en == f"EN: {' '.join(item.text.split())}"
+
+
+def test_a_non_english_record_with_nothing_to_render_asks_nothing():
+    text = REPORTS["fr"]
+    answers = _answers(text)
+    answers["ArticlesDraft"] = {"terms": []}
+    server = FakeChatServer(answers=answers)
+    with Summarizer(provider=fake_provider(server)) as s:
+        record = s.summarize(text)
+    assert not record.articles and record.agreement.name is None
+    assert record.provenance.translation == (
+        "not needed: the record has no name, article or condition"
+    )
+    assert not [r for r in server.requests if "Translation" in str(r.get("response_format"))]

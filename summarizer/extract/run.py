@@ -244,6 +244,8 @@ def _rendered(scored: Scored, language: str, provider: Provider) -> tuple[Scored
     agreement, articles, conditions = scored.agreement, scored.articles, scored.conditions
     named = [agreement.name] if agreement.name else []
     passages = named + [a.text for a in articles] + [c.text for c in conditions]
+    if not passages:
+        return scored, "not needed: the record has no name, article or condition", Translation([])
     rendered = translate(passages, language, provider)
     english = iter(rendered.english)
     if named:

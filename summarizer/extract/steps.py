@@ -136,8 +136,8 @@ def run_pipeline(
     An English report that never uses a word of agreement, proposal or demand is not sent to
     the model: its record is empty. A report in another language (``language``, its English
     name; None for English) always goes to the model, and the steps that read English cue
-    words (``ENGLISH_ONLY``) are skipped:
-    on other words they would find nothing or, worse, drop what the model found.
+    words (``ENGLISH_ONLY``) are skipped: on other words they would find nothing or, worse,
+    drop what the model found.
 
     Raises:
         ConfigurationError: ``disabled`` names a step that does not exist or cannot be off.
@@ -152,7 +152,7 @@ def run_pipeline(
         )
     check_fits(text, provider.info.context_tokens)
     english = language is None
-    calls = Calls(provider, text, language)
+    calls = Calls(provider, text)
     draft = Draft(text=text, sentences=split_sentences(text), index=SourceIndex(text))
     if english and not speaks_of_an_agreement(text):
         return replace(draft, agreement=agreement.empty_agreement()), calls

@@ -2,8 +2,10 @@
 
 No model writes it: every name, place and term in it is a string of the record (and so of
 the document), joined by fixed English words that the closed sets (status, role, stance,
-outcome) choose. A reader gets what was agreed, by whom, who refused or walked out, and where
-the agreement stands, in a few short sentences.
+outcome) choose. For a report not in English the agreement's name and the terms are given in
+their English renderings where the record has them, each marked "(tr.)": the model's
+translation, never passed off as the document's words. A reader gets what was agreed, by
+whom, who refused or walked out, and where the agreement stands, in a few short sentences.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ _STATUS_WORDS: dict[Status, str] = {
     "collapsed": "was agreed and has since collapsed",
     "unclear": "is reported, its status unclear",
 }
+#: What follows a string that is the model's English translation, not the document's words.
+TRANSLATED = "(tr.)"
 #: Terms named in the summary before "and N more".
 _TERMS_SHOWN = 3
 #: What is trimmed from a term's ends: punctuation, and quote marks left open by the cut.
@@ -44,9 +48,12 @@ def _term(text: str) -> str:
 
 def _opening(agreement: Agreement) -> str:
     """What the agreement is, where and when, and where it stands."""
-    # A report not in English: the English rendering (the model's translation) stands in.
+    # A report not in English: the English rendering (the model's translation) stands in,
+    # marked as such.
     named = agreement.name_en or agreement.name
     name = " ".join(named.split()) if named else "An agreement"
+    if agreement.name_en:
+        name = f"{name} {TRANSLATED}"
     if name[:1].islower():  # "ceasefire protocol": the text's words, led in by an article
         name = f"The {name}"
     where = [" ".join(agreement.location.split())] if agreement.location else []
@@ -59,7 +66,10 @@ def _terms(articles: Sequence[Article]) -> str | None:
     """The first terms, and how many more there are."""
     if not articles:
         return None
-    shown = "; ".join(_term(a.text_en or a.text) for a in articles[:_TERMS_SHOWN])
+    shown = "; ".join(
+        f"{_term(a.text_en)} {TRANSLATED}" if a.text_en else _term(a.text)
+        for a in articles[:_TERMS_SHOWN]
+    )
     more = len(articles) - _TERMS_SHOWN
     return f"Terms: {shown}" + (f"; and {more} more." if more > 0 else ".")
 

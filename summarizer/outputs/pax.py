@@ -54,10 +54,10 @@ PROVISIONS: dict[Category, tuple[str, ...]] = {
 }
 
 
-def provision_codes(categories: Iterable[Category]) -> str:
-    """The PA-X provision columns of some categories, each once, in PA-X-table order, as a
-    ``; ``-joined cell ("" when none maps)."""
+def provision_codes(categories: Iterable[Category]) -> str | None:
+    """The PA-X provision columns of some categories, each once, in the order the categories
+    give them, as a ``; ``-joined cell (None when none maps)."""
     codes: list[str] = []
     for category in categories:
         codes += [c for c in PROVISIONS[category] if c not in codes]
-    return "; ".join(codes)
+    return "; ".join(codes) or None

@@ -145,8 +145,8 @@ class Agreement(_Strict):
         description="A few short sentences the system composes from this record's grounded "
         "fields (never free model text): what was agreed, by whom, who refused or withdrew, "
         "the status. For a report not in English the terms and the name are given in their "
-        "English renderings (the model's translation, see name_en and text_en) where there "
-        "is one. Null for an empty record.",
+        "English renderings where there is one, each marked (tr.): the model's translation, "
+        "see name_en and text_en. Null for an empty record.",
     )
     status_confidence: float | None = _confidence("the status is right")
     date_confidence: float | None = _confidence("the date is right (null with no date)")

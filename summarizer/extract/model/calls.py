@@ -22,12 +22,8 @@ D = TypeVar("D", bound=BaseModel)
 class Calls:
     """The model calls of one document: provider, summed cost, prompts used in order."""
 
-    def __init__(self, provider: Provider, text: str, language: str | None = None) -> None:
+    def __init__(self, provider: Provider, text: str) -> None:
         self._provider = provider
-        #: The report's language (its English name) when it is not English, else None; every
-        #: pass template gets it as ``language`` (none reads it today: see the closing note of
-        #: session 10 on telling the model the language).
-        self.language = language
         # Tags that would close the data block are defused, in any letter case; offsets
         # refer to the raw text, which the model never has to reproduce.
         self.document = _defused(text)
@@ -52,7 +48,7 @@ class Calls:
         """One whole-document pass; the first of a document computes its prefix afresh."""
         first = not self.prompts
         template = self.prompt(prompt_id)
-        messages = template.render(document=self.document, language=self.language, **variables)
+        messages = template.render(document=self.document, **variables)
         return self._call(prompt_id, messages, model, max_tokens, reuse_prefix=not first)
 
     def ask_choices(

@@ -34,8 +34,11 @@ MAX_PASSAGES = 20
 #: covers the JSON around it and a language whose tokens carry fewer characters.
 _TOKENS_PER_PASSAGE = 16
 _GROWTH = 1.6
-#: Longest rendering kept: a term or a condition, not an essay.
+#: Longest rendering the answer may hold: a term or a condition, not an essay. The answer's
+#: schema bounds it (a longer one is re-asked), so an answer is never unbounded.
 MAX_CHARS = 1200
+#: Tokens for the instructions around the passages.
+_INSTRUCTION_TOKENS = 200
 
 
 @dataclass
@@ -58,8 +61,11 @@ def translate(passages: Sequence[str], language: str, provider: Provider) -> Tra
     english: list[str | None] = [None] * len(passages)
     calls = Calls(provider, "")
     failed = 0
-    for batch in batches(len(passages)):
-        lines = [" ".join(passages[i].split()) for i in batch]
+    flat = [" ".join(p.split()) for p in passages]
+    context = provider.info.context_tokens
+    room = None if context is None else context - _INSTRUCTION_TOKENS
+    for batch in batches(flat, room):
+        lines = [flat[i] for i in batch]
         try:
             answer = calls.ask_about(
                 calls.prompt("translate"),
@@ -73,15 +79,26 @@ def translate(passages: Sequence[str], language: str, provider: Provider) -> Tra
         except (ExtractionError, ProviderError):
             failed += len(batch)
             continue
-        said = answer.model_dump(by_alias=True)
+        said: dict[str, str] = answer.model_dump(by_alias=True)
         for n, i in enumerate(batch):
-            english[i] = rendering(said.get(str(n + 1)))
+            english[i] = rendering(said[str(n + 1)])
     return Translation(english=english, stats=calls.stats, prompts=calls.prompts, failed=failed)
 
 
-def batches(count: int) -> list[list[int]]:
-    """Indices 0..count-1 cut into calls of at most ``MAX_PASSAGES``."""
-    return [list(range(i, min(i + MAX_PASSAGES, count))) for i in range(0, count, MAX_PASSAGES)]
+def batches(lines: Sequence[str], room: int | None) -> list[list[int]]:
+    """The passages' indices cut into calls of at most ``MAX_PASSAGES`` whose passages and
+    answers fit ``room`` context tokens (None: no limit known); every call asks at least one."""
+    cut: list[list[int]] = []
+    tokens = 0
+    for i, line in enumerate(lines):
+        cost = int(len(line) / CHARS_PER_TOKEN) + max_tokens([line])
+        full = cut and (len(cut[-1]) >= MAX_PASSAGES or (room is not None and tokens + cost > room))
+        if not cut or full:
+            cut.append([])
+            tokens = 0
+        cut[-1].append(i)
+        tokens += cost
+    return cut
 
 
 def max_tokens(lines: Sequence[str]) -> int:
@@ -89,12 +106,9 @@ def max_tokens(lines: Sequence[str]) -> int:
     return sum(int(len(line) / CHARS_PER_TOKEN * _GROWTH) + _TOKENS_PER_PASSAGE for line in lines)
 
 
-def rendering(value: object) -> str | None:
-    """A rendering as kept: one line of words, None when empty or not a string."""
-    if not isinstance(value, str):
-        return None
-    words = " ".join(value.split())
-    return words[:MAX_CHARS] or None
+def rendering(value: str) -> str | None:
+    """A rendering as kept: one line of words; None when the model left it blank."""
+    return " ".join(value.split()) or None
 
 
 def rendering_model(count: int) -> type[BaseModel]:

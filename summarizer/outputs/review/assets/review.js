@@ -178,7 +178,8 @@
     // item's own words follow it in their script's direction.
     const english = item.kind === "party" ? null : d.text_en;
     const title = el("div", "title", item.kind === "party" ? d.name : (d.number ? d.number + ". " : "") + (english || d.text));
-    if (item.kind === "party") title.dir = "auto";
+    // The item's own words (a name, or a term no rendering replaces) in their script's direction.
+    if (!english) title.dir = "auto";
     node.appendChild(title);
     if (english) {
       title.appendChild(translatedBadge());
@@ -281,6 +282,7 @@
       const cell = el("td");
       const english = field === "name" ? agreement.name_en : null;
       const shown = el("span", "view", agreement[field] === null ? "\u2014" : (english || agreement[field]));
+      if (!english) shown.dir = "auto";
       cell.appendChild(shown);
       if (english && agreement[field] !== null) {
         shown.appendChild(translatedBadge());
