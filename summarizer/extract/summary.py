@@ -22,8 +22,9 @@ _STATUS_WORDS: dict[Status, str] = {
     "collapsed": "was agreed and has since collapsed",
     "unclear": "is reported, its status unclear",
 }
-#: What follows a string that is the model's English translation, not the document's words.
-TRANSLATED = "(tr.)"
+#: What marks a string as the model's English translation, not the document's words (the
+#: summary writes it in brackets after the rendering; the Markdown and the table too).
+TRANSLATED = "tr."
 #: Terms named in the summary before "and N more".
 _TERMS_SHOWN = 3
 #: What is trimmed from a term's ends: punctuation, and quote marks left open by the cut.
@@ -53,7 +54,7 @@ def _opening(agreement: Agreement) -> str:
     named = agreement.name_en or agreement.name
     name = " ".join(named.split()) if named else "An agreement"
     if agreement.name_en:
-        name = f"{name} {TRANSLATED}"
+        name = f"{name} ({TRANSLATED})"
     if name[:1].islower():  # "ceasefire protocol": the text's words, led in by an article
         name = f"The {name}"
     where = [" ".join(agreement.location.split())] if agreement.location else []
@@ -67,7 +68,7 @@ def _terms(articles: Sequence[Article]) -> str | None:
     if not articles:
         return None
     shown = "; ".join(
-        f"{_term(a.text_en)} {TRANSLATED}" if a.text_en else _term(a.text)
+        f"{_term(a.text_en)} ({TRANSLATED})" if a.text_en else _term(a.text)
         for a in articles[:_TERMS_SHOWN]
     )
     more = len(articles) - _TERMS_SHOWN

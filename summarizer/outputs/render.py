@@ -12,6 +12,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from summarizer.extract.summary import TRANSLATED
 from summarizer.record.schema import Evidence, Stance, SummaryResult
 
 #: Terminal style of each stance.
@@ -78,10 +79,9 @@ def _md(text: str) -> str:
     return _LINE_START_MARKUP.sub("\\\\", _MARKDOWN_SPECIAL.sub(r"\\\1", line))
 
 
-#: What marks an English rendering as the model's translation, and the note that explains it.
-_TRANSLATED = "tr."
+#: The note that explains the mark of an English rendering (the model's translation).
 _TRANSLATED_NOTE = (
-    f"{_TRANSLATED}: the model's English translation; the original words follow it, and every "
+    f"{TRANSLATED}: the model's English translation; the original words follow it, and every "
     "quote is in the report's language."
 )
 
@@ -91,7 +91,7 @@ def _md_text(text: str, english: str | None) -> str:
     it; the original alone when there is no rendering."""
     if not english:
         return _md(text)
-    return f"{_md(english)} _({_TRANSLATED}; original: {_md(text)})_"
+    return f"{_md(english)} _({TRANSLATED}; original: {_md(text)})_"
 
 
 def _cell_text(text: str, english: str | None) -> Text:
@@ -99,7 +99,7 @@ def _cell_text(text: str, english: str | None) -> Text:
     if not english:
         return Text(_one_line(text))
     cell = Text(_one_line(english))
-    cell.append(f" ({_TRANSLATED})", style="italic")
+    cell.append(f" ({TRANSLATED})", style="italic")
     cell.append(f"\n{_one_line(text)}", style="dim")
     return cell
 
@@ -252,7 +252,7 @@ def to_table(result: SummaryResult, *, title: str) -> RenderableType:
     named = a.name_en or a.name
     header.append(f"{_one_line(named or '(unnamed agreement)')}", style="bold")
     if a.name and a.name_en:
-        header.append(f" ({_TRANSLATED}; {_one_line(a.name)})")
+        header.append(f" ({TRANSLATED}; {_one_line(a.name)})")
     header.append(
         f" · {a.date or 'date unknown'} · {_one_line(a.location or 'place unknown')}"
         f" · status {a.status} · stage {a.stage or 'none'}"

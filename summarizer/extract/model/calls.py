@@ -8,6 +8,7 @@ lists the prompts the record used, in order. Rules never see it; model steps (``
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -100,6 +101,22 @@ class Calls:
         """Add a call's cost to the document's sums and to its prompt's."""
         self.stats.add(stats)
         self.by_prompt.setdefault(prompt_id, CallStats()).add(stats)
+
+
+def pack_batches(costs: Sequence[int], most: int, room: int | None) -> list[list[int]]:
+    """Items cut, in order, into the batches of one call each: at most ``most`` items, whose
+    token ``costs`` sum within ``room`` (None: no limit known); every batch holds at least one
+    item, so one too large for the room still gets a call of its own."""
+    cut: list[list[int]] = []
+    tokens = 0
+    for i, cost in enumerate(costs):
+        full = cut and (len(cut[-1]) >= most or (room is not None and tokens + cost > room))
+        if not cut or full:
+            cut.append([])
+            tokens = 0
+        cut[-1].append(i)
+        tokens += cost
+    return cut
 
 
 def _defused(text: str) -> str:

@@ -22,7 +22,7 @@ from summarizer.errors import (
     ProviderError,
     ProviderUnreachableError,
 )
-from summarizer.extract.model.calls import Calls
+from summarizer.extract.model.calls import Calls, pack_batches
 from summarizer.extract.model.passes import CHARS_PER_TOKEN
 from summarizer.providers import CallStats, Provider
 from summarizer.record.schema import PromptRef
@@ -88,17 +88,8 @@ def translate(passages: Sequence[str], language: str, provider: Provider) -> Tra
 def batches(lines: Sequence[str], room: int | None) -> list[list[int]]:
     """The passages' indices cut into calls of at most ``MAX_PASSAGES`` whose passages and
     answers fit ``room`` context tokens (None: no limit known); every call asks at least one."""
-    cut: list[list[int]] = []
-    tokens = 0
-    for i, line in enumerate(lines):
-        cost = int(len(line) / CHARS_PER_TOKEN) + max_tokens([line])
-        full = cut and (len(cut[-1]) >= MAX_PASSAGES or (room is not None and tokens + cost > room))
-        if not cut or full:
-            cut.append([])
-            tokens = 0
-        cut[-1].append(i)
-        tokens += cost
-    return cut
+    costs = [int(len(line) / CHARS_PER_TOKEN) + max_tokens([line]) for line in lines]
+    return pack_batches(costs, MAX_PASSAGES, room)
 
 
 def max_tokens(lines: Sequence[str]) -> int:

@@ -23,7 +23,7 @@ from summarizer.errors import (
     ProviderUnreachableError,
 )
 from summarizer.extract.chunks import Chunk
-from summarizer.extract.model.calls import Calls
+from summarizer.extract.model.calls import Calls, pack_batches
 from summarizer.extract.model.passes import CHARS_PER_TOKEN as _CHARS_PER_TOKEN
 from summarizer.extract.rules.confidence import Kind
 from summarizer.providers import CallStats, Provider
@@ -214,19 +214,8 @@ def verify(
 def batches(texts: Sequence[str], room: int | None) -> list[list[int]]:
     """The statements' indices cut into calls: at most ``MAX_STATEMENTS`` each, and within
     ``room`` context tokens (each statement's line and answer); every call asks at least one."""
-    cut: list[list[int]] = []
-    tokens = 0
-    for i, text in enumerate(texts):
-        cost = int(len(text) / _CHARS_PER_TOKEN) + 2 * _TOKENS_PER_STATEMENT
-        full = cut and (
-            len(cut[-1]) >= MAX_STATEMENTS or (room is not None and tokens + cost > room)
-        )
-        if not cut or full:
-            cut.append([])
-            tokens = 0
-        cut[-1].append(i)
-        tokens += cost
-    return cut
+    costs = [int(len(text) / _CHARS_PER_TOKEN) + 2 * _TOKENS_PER_STATEMENT for text in texts]
+    return pack_batches(costs, MAX_STATEMENTS, room)
 
 
 def _room(context_tokens: int | None, chunk_chars: int) -> int | None:
