@@ -52,6 +52,8 @@ class Draft:
     text: str
     sentences: list[Sentence]
     index: SourceIndex
+    #: The report's language, by its English name (what a prompt may tell the model).
+    language: str = "English"
     # What the model wrote, as it wrote it.
     term_quotes: list[str] = field(default_factory=list)
     fields: ConditionsDraft | None = None
@@ -60,6 +62,10 @@ class Draft:
     term_spans: list[Evidence] = field(default_factory=list)
     numbered: list[NumberedSpan] = field(default_factory=list)
     demand_spans: list[Demand] = field(default_factory=list)
+    #: The model's quotes that are not in the text (terms, and demands with their answers),
+    #: kept so ``model.requote`` can show the model what it wrote.
+    unfound_terms: list[str] = field(default_factory=list)
+    unfound_demands: list[ConditionDraft] = field(default_factory=list)
     #: Parties whose stance a rule settled before the stance calls, by actor name.
     settled: dict[str, Party] = field(default_factory=dict)
     #: Stances the stance step may choose for an actor, by name (absent: any).

@@ -2,7 +2,7 @@
 
 Each step is a function from draft to draft: a rule lives in ``rules/`` in the module of its
 concept (``terms``, ``actors``, ``stance``, ``conditions``, ``agreement``) and never sees the
-model; a model step lives in ``model/`` (``passes``, ``questions``) and also gets the
+model; a model step lives in ``model/`` (``passes``, ``requote``, ``questions``) and also gets the
 document's ``Calls``, the one place a model is called.
 A step marked switchable can be turned off by name (``Settings.disabled_steps``), and
 ``summarizer eval --ablate`` measures what each one is worth on dev and on test. The other
@@ -19,6 +19,7 @@ from summarizer.errors import ConfigurationError
 from summarizer.extract.model.calls import Calls
 from summarizer.extract.model.passes import check_fits, read_actors, read_conditions, read_terms
 from summarizer.extract.model.questions import ask_demands, ask_dissenters, ask_stances
+from summarizer.extract.model.requote import requote_demands, requote_terms
 from summarizer.extract.rules import actors, agreement, conditions, stance, terms
 from summarizer.extract.rules.derive import speaks_of_an_agreement
 from summarizer.extract.state import Draft
@@ -31,6 +32,7 @@ PROMPT_IDS = (
     "articles",
     "conditions",
     "actors",
+    "requote",
     "dissent",
     "stance",
     "demand",
@@ -84,6 +86,7 @@ STEPS: tuple[Step, ...] = (
     _rule("ground_fields", agreement.ground_fields, switchable=False),
     # Terms.
     _rule("ground_terms", terms.ground_terms, switchable=False),
+    _model("requote_terms", requote_terms, switchable=True),
     _rule("listed_terms", terms.take_listed_terms, english_only=True),
     _rule("numbered_terms", terms.take_numbered_terms, english_only=True),
     _rule("build_articles", terms.build_articles, switchable=False),
@@ -99,6 +102,7 @@ STEPS: tuple[Step, ...] = (
     # Conditions.
     _rule("offer_terms", conditions.offer_terms, english_only=True),
     _rule("ground_conditions", conditions.ground_conditions, switchable=False),
+    _model("requote_demands", requote_demands, switchable=True),
     _rule("keep_reported_demands", conditions.keep_reported_demands, english_only=True),
     _rule("build_conditions", conditions.build_conditions, switchable=False),
     _model("ask_demands", ask_demands, switchable=True, english_only=True),
@@ -153,7 +157,12 @@ def run_pipeline(
     check_fits(text, provider.info.context_tokens)
     english = language is None
     calls = Calls(provider, text)
-    draft = Draft(text=text, sentences=split_sentences(text), index=SourceIndex(text))
+    draft = Draft(
+        text=text,
+        sentences=split_sentences(text),
+        index=SourceIndex(text),
+        language=language or "English",
+    )
     if english and not speaks_of_an_agreement(text):
         return replace(draft, agreement=agreement.empty_agreement()), calls
     for step in STEPS:

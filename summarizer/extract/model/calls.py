@@ -45,11 +45,24 @@ class Calls:
             self.prompts.append(template.ref)
         return template
 
-    def ask(self, prompt_id: str, model: type[D], max_tokens: int, **variables: Any) -> D:
-        """One whole-document pass; the first of a document computes its prefix afresh."""
+    def ask(
+        self,
+        prompt_id: str,
+        model: type[D],
+        max_tokens: int,
+        note: str | None = None,
+        **variables: Any,
+    ) -> D:
+        """One whole-document pass; the first of a document computes its prefix afresh.
+
+        ``note`` (a rendered note template) is added after the pass's instructions: the pass
+        asked again, with what was wrong the first time.
+        """
         first = not self.prompts
         template = self.prompt(prompt_id)
         messages = template.render(document=self.document, **variables)
+        if note is not None:
+            messages[-1]["content"] += "\n\n" + note
         return self._call(prompt_id, messages, model, max_tokens, reuse_prefix=not first)
 
     def ask_choices(

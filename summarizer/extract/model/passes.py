@@ -43,12 +43,20 @@ _INSTRUCTION_TOKENS = 600
 
 
 def _pass(
-    draft: Draft, calls: Calls, prompt_id: str, model: type[D], field: str, cap: int, tokens: int
+    draft: Draft,
+    calls: Calls,
+    prompt_id: str,
+    model: type[D],
+    field: str,
+    cap: int,
+    tokens: int,
+    note: str | None = None,
 ) -> D:
-    """One whole-document pass; on a long report the list cap and the token cap are raised
-    by half, the token cap no further than the context leaves room for."""
+    """One whole-document pass (with ``note`` added when it is asked again); on a long report
+    the list cap and the token cap are raised by half, the token cap no further than the
+    context leaves room for."""
     if len(draft.text.split()) <= LONG_REPORT_WORDS:
-        return calls.ask(prompt_id, model, tokens)
+        return calls.ask(prompt_id, model, tokens, note)
     longer = cast(type[D], scaled(model, field, int(cap * LONG_FACTOR)))
     context = calls.context_tokens
     room = (
@@ -56,20 +64,19 @@ def _pass(
         if context is None
         else context - int(len(draft.text) / CHARS_PER_TOKEN) - _INSTRUCTION_TOKENS
     )
-    return calls.ask(prompt_id, longer, max(tokens, min(int(tokens * LONG_FACTOR), room)))
+    return calls.ask(prompt_id, longer, max(tokens, min(int(tokens * LONG_FACTOR), room)), note)
 
 
-def read_terms(draft: Draft, calls: Calls) -> Draft:
-    """Model, pass 1: the agreed terms, one verbatim quote per term."""
-    found = _pass(
-        draft, calls, "articles", ArticlesDraft, "terms", MAX_ARTICLES, ARTICLES_MAX_TOKENS
+def terms_pass(draft: Draft, calls: Calls, note: str | None = None) -> ArticlesDraft:
+    """The terms pass's answer (asked again with ``note``)."""
+    return _pass(
+        draft, calls, "articles", ArticlesDraft, "terms", MAX_ARTICLES, ARTICLES_MAX_TOKENS, note
     )
-    return replace(draft, term_quotes=[t.quote for t in found.terms])
 
 
-def read_conditions(draft: Draft, calls: Calls) -> Draft:
-    """Model, pass 2: the demands put forward, and the agreement's fields."""
-    found = _pass(
+def conditions_pass(draft: Draft, calls: Calls, note: str | None = None) -> ConditionsDraft:
+    """The conditions pass's answer (asked again with ``note``)."""
+    return _pass(
         draft,
         calls,
         "conditions",
@@ -77,8 +84,18 @@ def read_conditions(draft: Draft, calls: Calls) -> Draft:
         "conditions",
         MAX_CONDITIONS,
         CONDITIONS_MAX_TOKENS,
+        note,
     )
-    return replace(draft, fields=found)
+
+
+def read_terms(draft: Draft, calls: Calls) -> Draft:
+    """Model, pass 1: the agreed terms, one verbatim quote per term."""
+    return replace(draft, term_quotes=[t.quote for t in terms_pass(draft, calls).terms])
+
+
+def read_conditions(draft: Draft, calls: Calls) -> Draft:
+    """Model, pass 2: the demands put forward, and the agreement's fields."""
+    return replace(draft, fields=conditions_pass(draft, calls))
 
 
 def read_actors(draft: Draft, calls: Calls) -> Draft:

@@ -1,7 +1,8 @@
 """Render versioned prompt templates into chat messages.
 
 Templates are Jinja2 files under ``prompts/`` named ``<id>.v<version>.jinja``; a line
-``=== user ===`` separates the system message from the user message. They render in a
+``=== user ===`` separates the system message from the user message. A note (a template with
+no such line) is a paragraph added to another template's user message. They render in a
 sandboxed environment where an undefined variable is an error. The document is passed as a
 variable, never pasted into template source, so text in a report cannot change the template.
 """
@@ -74,14 +75,7 @@ class PromptTemplate:
         Raises:
             ConfigurationError: the template is malformed or uses an undefined variable.
         """
-        try:
-            text = _ENV.from_string(self.source).render(**variables)
-        except TemplateError as e:
-            raise ConfigurationError(
-                f"Prompt {self.id} v{self.version} failed to render: {e}",
-                hint="Fix the template under prompts/.",
-            ) from e
-        system, sep, user = text.partition(_USER_MARKER)
+        system, sep, user = self._text(**variables).partition(_USER_MARKER)
         if not sep:
             raise ConfigurationError(
                 f"Prompt {self.id} v{self.version} has no '{_USER_MARKER}' line.",
@@ -91,6 +85,30 @@ class PromptTemplate:
             {"role": "system", "content": system.strip()},
             {"role": "user", "content": user.strip()},
         ]
+
+    def render_note(self, **variables: Any) -> str:
+        """Render a note: one paragraph to add to another template's user message.
+
+        Raises:
+            ConfigurationError: the template is malformed, uses an undefined variable or is a
+                whole prompt (it has a '=== user ===' line).
+        """
+        text = self._text(**variables)
+        if _USER_MARKER in text:
+            raise ConfigurationError(
+                f"Prompt {self.id} v{self.version} is a whole prompt, not a note.",
+                hint="Fix the template under prompts/.",
+            )
+        return text.strip()
+
+    def _text(self, **variables: Any) -> str:
+        try:
+            return _ENV.from_string(self.source).render(**variables)
+        except TemplateError as e:
+            raise ConfigurationError(
+                f"Prompt {self.id} v{self.version} failed to render: {e}",
+                hint="Fix the template under prompts/.",
+            ) from e
 
 
 @cache

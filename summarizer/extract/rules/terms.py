@@ -21,20 +21,24 @@ from summarizer.text.spans import overlaps
 def ground_terms(draft: Draft) -> Draft:
     """Locate every quoted term in the source, one span per sentence it covers; a quote that
     is not there is dropped (a term is stated within one sentence: a quote across a break
-    has run two together, and pieces under four words are fragments)."""
+    has run two together, and pieces under four words are fragments). The quotes not found
+    are kept, each once, for ``requote_terms``."""
     spans: list[Evidence] = []
+    unfound: list[str] = []
     dropped = draft.dropped
     seen: set[tuple[int, int]] = set()
     for quote in draft.term_quotes:
         found = draft.spans_of(quote)
         if found is None:
             dropped += 1
+            if quote not in unfound:
+                unfound.append(quote)
             continue
         for ev in found:
             if (ev.start, ev.end) not in seen:
                 seen.add((ev.start, ev.end))
                 spans.append(ev)
-    return replace(draft, term_spans=spans, dropped=dropped)
+    return replace(draft, term_spans=spans, unfound_terms=unfound, dropped=dropped)
 
 
 def take_listed_terms(draft: Draft) -> Draft:
