@@ -55,7 +55,10 @@ def start_server(slots: int, threads: int) -> tuple[Any, str]:
     params.warmup = False
     params.cache_prompt = True  # what a server run to scale out would use
     server = xllamacpp.Server(params)
-    return server, f"http://{server.listening_address}/v1"
+    address = str(server.listening_address)
+    if not address.startswith("http"):
+        address = f"http://{address}"
+    return server, f"{address}/v1"
 
 
 def run_cli(docs: list[Path], extra: list[str], concurrency: int) -> dict[str, float]:

@@ -62,10 +62,10 @@ class Draft:
     term_spans: list[Evidence] = field(default_factory=list)
     numbered: list[NumberedSpan] = field(default_factory=list)
     demand_spans: list[Demand] = field(default_factory=list)
-    #: The model's quotes that are not in the text (terms, and demands with their answers),
-    #: kept so ``model.requote`` can show the model what it wrote.
+    #: The model's quotes that are not in the text, each once: ``model.requote`` counts them
+    #: to tell whether the model wrote in its own words.
     unfound_terms: list[str] = field(default_factory=list)
-    unfound_demands: list[ConditionDraft] = field(default_factory=list)
+    unfound_demands: list[str] = field(default_factory=list)
     #: Parties whose stance a rule settled before the stance calls, by actor name.
     settled: dict[str, Party] = field(default_factory=dict)
     #: Stances the stance step may choose for an actor, by name (absent: any).

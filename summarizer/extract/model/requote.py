@@ -48,7 +48,7 @@ def requote_demands(draft: Draft, calls: Calls) -> Draft:
     """Model: when most demand quotes are not in the text, the conditions pass is asked again
     for the report's own words; the new demands that are found join the others (the
     agreement's fields keep the first answer)."""
-    unfound = [c.quote for c in draft.unfound_demands]
+    unfound = draft.unfound_demands
     quotes = [c.quote for c in draft.read_fields().conditions]
     if not wrote_own_words(len(set(quotes)) - len(unfound), len(unfound)):
         return draft

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from summarizer.extract.model.responses import ConditionDraft, DemandDraft
+from summarizer.extract.model.responses import DemandDraft
 from summarizer.extract.rules.derive import (
     demand_clause,
     join_touching,
@@ -56,14 +56,14 @@ def ground_conditions(draft: Draft) -> Draft:
     """Locate every quoted demand, one span per sentence; a quote not in the text is dropped
     (and kept, each once, for ``requote_demands``)."""
     found: list[Demand] = []
-    unfound: list[ConditionDraft] = []
+    unfound: list[str] = []
     dropped = draft.dropped
     for cond in draft.read_fields().conditions:
         spans = draft.spans_of(cond.quote)
         if spans is None:
             dropped += 1
-            if all(cond.quote != u.quote for u in unfound):
-                unfound.append(cond)
+            if cond.quote not in unfound:
+                unfound.append(cond.quote)
             continue
         found += [Demand(cond, ev) for ev in spans]
     return replace(draft, demand_spans=_unique(found), unfound_demands=unfound, dropped=dropped)

@@ -3,8 +3,8 @@
 Asked for the report's exact words, the model sometimes writes its own: it translates a report
 that is not in English into English, or paraphrases one. Such quotes are in no span of the
 text, so every item they carry is dropped as ungrounded. When that happens to most of a pass's
-quotes, ``model.requote`` asks the pass again with the quotes that failed and the report's
-language named; this rule decides when, from counts alone, the same in any language.
+quotes, ``model.requote`` asks the pass again with the report's language named; this rule
+decides when, from counts alone, the same in any language.
 """
 
 from __future__ import annotations
