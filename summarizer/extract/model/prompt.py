@@ -102,6 +102,7 @@ class PromptTemplate:
         return text.strip()
 
     def _text(self, **variables: Any) -> str:
+        """The template rendered with ``variables``, before it is split into messages."""
         try:
             return _ENV.from_string(self.source).render(**variables)
         except TemplateError as e:

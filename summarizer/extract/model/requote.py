@@ -29,13 +29,9 @@ def requote_terms(draft: Draft, calls: Calls) -> Draft:
     if not wrote_own_words(len(set(draft.term_quotes)) - len(unfound), len(unfound)):
         return draft
     answer = terms_pass(draft, calls, _note(draft, calls))
+    hits, missed = _grounded(draft, [t.quote for t in answer.terms])
     spans = list(draft.term_spans)
-    missed = 0
-    for term in answer.terms:
-        found = draft.spans_of(term.quote)
-        if found is None:
-            missed += 1
-            continue
+    for _, found in hits:
         spans += _new(found, spans)
     return replace(
         draft,
@@ -53,13 +49,10 @@ def requote_demands(draft: Draft, calls: Calls) -> Draft:
     if not wrote_own_words(len(set(quotes)) - len(unfound), len(unfound)):
         return draft
     answer = conditions_pass(draft, calls, _note(draft, calls))
+    hits, missed = _grounded(draft, [c.quote for c in answer.conditions])
     demands = list(draft.demand_spans)
-    missed = 0
-    for condition in answer.conditions:
-        found = draft.spans_of(condition.quote)
-        if found is None:
-            missed += 1
-            continue
+    for i, found in hits:
+        condition = answer.conditions[i]
         demands += [Demand(condition, ev) for ev in _new(found, [d.evidence for d in demands])]
     return replace(
         draft,
@@ -68,7 +61,19 @@ def requote_demands(draft: Draft, calls: Calls) -> Draft:
     )
 
 
+def _grounded(draft: Draft, quotes: list[str]) -> tuple[list[tuple[int, list[Evidence]]], int]:
+    """The second answer's quotes located as the first's were: each found quote's index and
+    spans, in order, and how many are not in the text."""
+    hits: list[tuple[int, list[Evidence]]] = []
+    for i, quote in enumerate(quotes):
+        found = draft.spans_of(quote)
+        if found is not None:
+            hits.append((i, found))
+    return hits, len(quotes) - len(hits)
+
+
 def _note(draft: Draft, calls: Calls) -> str:
+    """The note that names the report's language (``prompts/requote``)."""
     return calls.prompt("requote").render_note(language=draft.language)
 
 
