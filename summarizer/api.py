@@ -148,6 +148,7 @@ class Summarizer:
             warnings=found.warnings,
             confidence=found.confidence,
             translation=found.translation,
+            document_kind=found.kind,
         )
 
     def cancel(self) -> None:

@@ -25,8 +25,6 @@ GOLD = [
 # Labelled and checked, but not yet splits of the eval (their answers are recorded later):
 # (name, gold folder, documents folder, word range).
 WAITING = {
-    "nonen-dev": ("gold/nonen-dev", "../seeds/nonen/dev", (350, 3000)),
-    "agreements-dev": ("gold/agreements-dev", "../seeds/agreements/dev", (400, 6000)),
     "agreements-test": ("gold/agreements-test", "../seeds/agreements/test", (400, 6000)),
 }
 GOLD += [

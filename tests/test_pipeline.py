@@ -84,7 +84,7 @@ def test_usage_and_calls_are_summed_over_every_call(record):
     assert by_prompt["stance"].calls == 4 and by_prompt["verify"].calls == 1
     assert sum(u.calls for u in by_prompt.values()) == prov.calls
     assert sum(u.prompt_tokens for u in by_prompt.values()) == prov.usage.prompt_tokens
-    assert prov.source_sha256 and prov.schema_version == SCHEMA_VERSION == "1.3"
+    assert prov.source_sha256 and prov.schema_version == SCHEMA_VERSION == "1.4"
 
 
 def test_stance_choice_is_constrained_to_the_sentences_shown(server, record):
@@ -269,7 +269,7 @@ def test_embedded_calls_reuse_the_prompt_prefix_only_after_the_first():
 def test_summarize_function_uses_settings_and_closes(monkeypatch):
     monkeypatch.setattr("summarizer.api.open_provider", lambda settings: fake_provider())
     record = summarize(TEXT)
-    assert json.loads(record.model_dump_json())["schema_version"] == "1.3"
+    assert json.loads(record.model_dump_json())["schema_version"] == "1.4"
 
 
 def test_report_with_an_injected_instruction_is_passed_as_data(server):

@@ -111,7 +111,7 @@ def test_cli_runs_the_embedded_model_on_the_seed(tmp_path: Path):
     )
     assert result.exit_code == 0, result.stderr
     record = json.loads((tmp_path / "busra-al-sham-2018.json").read_text(encoding="utf-8"))
-    assert record["schema_version"] == "1.3"
+    assert record["schema_version"] == "1.4"
     assert record["provenance"]["provider"] == "embedded"
     items = [*record["parties"], *record["articles"], *record["conditions"]]
     assert len(items) >= 5, "the seed report has parties, terms and conditions"

@@ -9,6 +9,7 @@ all in order.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 from summarizer.errors import ConfigurationError
 from summarizer.extract.chunks import (
@@ -36,6 +37,7 @@ from summarizer.extract.summary import compose_summary
 from summarizer.providers import CallStats, Provider
 from summarizer.record.schema import Agreement, Article, Condition, Party, PromptRef
 from summarizer.text.language import SURE, Language, detect_language
+from summarizer.text.provisions import is_agreement_text
 from summarizer.text.similarity import party_named
 
 __all__ = [
@@ -70,6 +72,8 @@ class Extraction:
     confidence: str | None = None
     #: For a report not in English: how its English renderings were made, or why there are none.
     translation: str | None = None
+    #: "agreement_text" when the document is laid out as an agreement's own text, else "report".
+    kind: Literal["report", "agreement_text"] = "report"
 
 
 #: Below this much room for text a chunk could not hold a paragraph.
@@ -120,6 +124,8 @@ def extract(
     """
     chunks = chunks_of(text, provider.info.context_tokens)
     language = detect_language(text)
+    # Told from the whole text's layout: a chunk of an agreement is still read as one.
+    agreement_text = is_agreement_text(text)
     found: list[ChunkFindings] = []
     prompts: list[PromptRef] = []
     stats = CallStats()
@@ -131,6 +137,7 @@ def extract(
             provider,
             disabled,
             language=None if language.is_english else language.name,
+            agreement_text=agreement_text,
         )
         at = chunk.start
         found.append(
@@ -200,6 +207,7 @@ def extract(
         warnings=warnings,
         confidence=note,
         translation=translation,
+        kind="agreement_text" if agreement_text else "report",
     )
 
 

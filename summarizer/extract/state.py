@@ -54,6 +54,9 @@ class Draft:
     index: SourceIndex
     #: The report's language, by its English name (what a prompt may tell the model).
     language: str = "English"
+    #: True when the document is an agreement's own text (``text.provisions``), not a report:
+    #: its numbered provisions are the terms, and its parties come from its signature block.
+    agreement_text: bool = False
     # What the model wrote, as it wrote it.
     term_quotes: list[str] = field(default_factory=list)
     fields: ConditionsDraft | None = None

@@ -76,12 +76,13 @@ def _terms(articles: Sequence[Article]) -> str | None:
 
 
 def _who(parties: Sequence[Party]) -> list[str]:
-    """Who signed, guaranteed or mediated, and who refused or walked out."""
+    """Who signed, guaranteed, mediated or witnessed, and who refused or walked out."""
     sentences: list[str] = []
     by_role = [
         ("Signed by", [p for p in parties if p.role == "signatory" and p.stance != "withdrew"]),
         ("Guaranteed by", [p for p in parties if p.role == "guarantor"]),
         ("Mediated by", [p for p in parties if p.role == "mediator"]),
+        ("Witnessed by", [p for p in parties if p.role == "witness"]),
     ]
     by_stance = [
         ("Accepted with conditions by", [p for p in parties if p.stance == "conditional"]),

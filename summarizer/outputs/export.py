@@ -74,8 +74,9 @@ def _first(evidence: Sequence[Any]) -> dict[str, Any]:
     }
 
 
-#: Roles PA-X counts as third parties beside the signatories.
-_THIRD_PARTY_ROLES = ("guarantor", "mediator")
+#: Roles PA-X counts as third parties beside the signatories (a witness who signs is a
+#: third-party signatory there).
+_THIRD_PARTY_ROLES = ("guarantor", "mediator", "witness")
 #: Actor types whose name may be a state's: a government, its army, a foreign state's forces.
 _STATE_TYPES = ("state", "external")
 _PRECISION = {4: "year", 7: "month", 10: "day"}

@@ -12,18 +12,20 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 #: Record versions this tool reads: 1.1 added provenance ``language`` and ``warnings``, 1.2
 #: the confidence fields, 1.3 the English renderings (all optional), so an older record is
 #: read as it is.
-READABLE_SCHEMA_VERSIONS = ("1", "1.1", "1.2", "1.3")
+READABLE_SCHEMA_VERSIONS = ("1", "1.1", "1.2", "1.3", "1.4")
 
 Status = Literal["proposed", "signed", "in_force", "collapsed", "unclear"]
 Stage = Literal[
     "pre_negotiation", "ceasefire", "partial", "comprehensive", "implementation", "renewal", "other"
 ]
 AgreementType = Literal["interstate", "interstate_intrastate", "intrastate", "local"]
-Role = Literal["signatory", "negotiator", "guarantor", "mediator", "proposer", "opponent", "other"]
+Role = Literal[
+    "signatory", "negotiator", "guarantor", "mediator", "proposer", "opponent", "witness", "other"
+]
 ActorType = Literal["state", "rebel", "militia", "civilian", "external", "international", "other"]
 Stance = Literal["accepts", "rejects", "conditional", "withdrew", "unclear"]
 Outcome = Literal["accepted", "rejected", "pending", "unclear"]
@@ -263,13 +265,20 @@ class Provenance(_Strict):
         "text_en) were made (the model's translation) or why there are none; null for a "
         "report in English (schema 1.3).",
     )
+    document_kind: Literal["report", "agreement_text"] | None = Field(
+        default=None,
+        description="What the source was read as: a report about an agreement, or the "
+        "agreement's own text, told from its layout (numbered provisions); its provisions "
+        "are then the candidate articles, and its parties may be witnesses (schema 1.4; "
+        "null in older records).",
+    )
 
 
 class SummaryResult(_Strict):
     """The agreement record with its provenance: what ``summarize`` returns."""
 
-    schema_version: Literal["1", "1.1", "1.2", "1.3"] = Field(
-        default="1.3", description="Record schema version."
+    schema_version: Literal["1", "1.1", "1.2", "1.3", "1.4"] = Field(
+        default="1.4", description="Record schema version."
     )
     agreement: Agreement = Field(description="The agreement as a whole.")
     parties: list[Party] = Field(description="Every actor with a role or a stance.")

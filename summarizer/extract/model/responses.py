@@ -33,6 +33,16 @@ MAX_ACTORS = 8
 LONG_REPORT_WORDS = 1200
 LONG_FACTOR = 1.5
 MAX_ALIASES = 6
+#: An agreement's own text names every party in its signature block: a cessation of
+#: hostilities among many movements may have twenty signatories and their witnesses.
+MAX_TEXT_ACTORS = 24
+
+#: The roles the actors pass on a news report may give. ``witness`` is not among them: the
+#: labelling guide codes a witness in a report as ``other``; the pass on an agreement's own
+#: text, whose signature block says who witnesses, has it (``TextActorDraft``).
+ReportRole = Literal[
+    "signatory", "negotiator", "guarantor", "mediator", "proposer", "opponent", "other"
+]
 
 
 class TermDraft(_Draft):
@@ -77,6 +87,14 @@ class ConditionsDraft(_Draft):
     agreement_type: AgreementType | None
 
 
+class TextFieldsDraft(ConditionsDraft):
+    """Pass 2 on an agreement's own text: the agreement's fields only. Its demands are not
+    asked for (the list's cap of 0 makes the grammar close it at once): the system reads the
+    provisions from the text's layout, and a proposal's points are its conditions."""
+
+    conditions: list[ConditionDraft] = Field(max_length=0, description="Always empty.")
+
+
 class ActorDraft(_Draft):
     """One actor, under every name the report uses for it."""
 
@@ -86,7 +104,7 @@ class ActorDraft(_Draft):
     aliases: list[str] = Field(
         max_length=MAX_ALIASES, description="Other names the report uses for the same actor."
     )
-    role: Role
+    role: ReportRole
     actor_type: ActorType
 
 
@@ -94,6 +112,18 @@ class ActorsDraft(_Draft):
     """Pass 3: the actors."""
 
     parties: list[ActorDraft] = Field(max_length=MAX_ACTORS)
+
+
+class TextActorDraft(ActorDraft):
+    """One party of an agreement's own text: any role, ``witness`` too."""
+
+    role: Role  # type: ignore[assignment]
+
+
+class TextActorsDraft(_Draft):
+    """Pass 3 on an agreement's own text: its parties."""
+
+    parties: list[TextActorDraft] = Field(max_length=MAX_TEXT_ACTORS)
 
 
 class DissentDraft(_Draft):

@@ -46,6 +46,7 @@ _ROLE = {
     "mediator": "{name} mediated or facilitated the talks.",
     "proposer": "{name} proposed the agreement or the plan.",
     "opponent": "{name} opposes the agreement from outside the talks.",
+    "witness": "{name} witnessed or observed the signing of the agreement.",
     "other": "{name} has a part in the agreement other than signing, negotiating, "
     "guaranteeing, mediating, proposing or opposing it.",
 }

@@ -82,6 +82,25 @@ def keep_reported_demands(draft: Draft) -> Draft:
     return replace(draft, demand_spans=kept)
 
 
+def proposal_points(draft: Draft) -> Draft:
+    """Rule, on an agreement's own text that the model read as a proposal (status
+    "proposed"): its provisions are conditions one side puts forward, not agreed terms.
+
+    Each article becomes a condition with the same text and evidence, outcome "pending",
+    proposed by the one party the actors pass named proposer (null when it named none or
+    several).
+    """
+    if draft.read_fields().status != "proposed" or not draft.articles:
+        return draft
+    proposers = [p.name for p in draft.parties if p.role == "proposer"]
+    proposer = proposers[0] if len(proposers) == 1 else None
+    points = [
+        Condition(text=a.text, proposed_by=proposer, outcome="pending", evidence=a.evidence)
+        for a in draft.articles
+    ]
+    return replace(draft, articles=[], conditions=[*draft.conditions, *points])
+
+
 def build_conditions(draft: Draft) -> Draft:
     """The conditions: touching pieces of one clause joined, each with the model's proposer
     where it names a party of the record and its outcome; spans of offered terms left out."""

@@ -15,6 +15,7 @@ from summarizer.extract.rules.derive import (
 from summarizer.extract.state import Draft, NumberedSpan
 from summarizer.record.schema import Article, Evidence
 from summarizer.text.align import span_evidence
+from summarizer.text.provisions import provisions
 from summarizer.text.spans import overlaps
 
 
@@ -66,6 +67,18 @@ def take_numbered_terms(draft: Draft) -> Draft:
     return replace(draft, numbered=numbered, term_spans=kept)
 
 
+def take_provisions(draft: Draft) -> Draft:
+    """Rule, on an agreement's own text: every provision its layout sets out is a term.
+
+    The system finds the numbered paragraphs (``text.provisions``, from numbers and line
+    breaks, in any language) and the model writes no quote for them: a list of a hundred
+    provisions is read whole, and whether each is an agreed term is the verification
+    question's to say (``model.verify``), which drops those it does not believe.
+    """
+    found = [NumberedSpan(p.number or "", p.start, p.end) for p in provisions(draft.text)]
+    return replace(draft, numbered=found)
+
+
 def _outside(spans: list[Evidence], taken: list[tuple[int, int]]) -> list[Evidence]:
     """The spans that overlap none of ``taken`` (terms a rule has already taken whole)."""
     return [ev for ev in spans if not any(overlaps((ev.start, ev.end), t) for t in taken)]
@@ -79,7 +92,7 @@ def build_articles(draft: Draft) -> Draft:
     source = draft.text
     articles = [
         Article(
-            number=n.number,
+            number=n.number or None,
             text=source[n.start : n.end],
             categories=categories_for(source[n.start : n.end]),
             evidence=[span_evidence(source, n.start, n.end, "exact", "rule")],

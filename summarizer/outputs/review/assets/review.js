@@ -405,7 +405,7 @@
     for (const stance of ["accepts", "rejects", "conditional", "withdrew"]) {
       if (parties.some(function (p) { return p.stance === stance; })) tests.push(stance);
     }
-    for (const role of ["guarantor", "mediator"]) {
+    for (const role of ["guarantor", "mediator", "witness"]) {
       if (parties.some(function (p) { return p.role === role; })) tests.push(role);
     }
     if (agreement.status === "collapsed") tests.push("collapsed");
