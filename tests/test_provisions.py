@@ -199,3 +199,25 @@ def test_a_proposals_provisions_are_its_issuers_conditions():
     assert len(record.conditions) == 6
     assert {(c.proposed_by, c.outcome) for c in record.conditions} == {("Eastern Front", "pending")}
     assert record.conditions[0].text.startswith("The Parties shall cease all military operations")
+
+
+def test_a_paragraph_broken_at_every_line_of_a_page_is_one_provision():
+    # As a PDF's text layer gives it: each printed line ends with a line break.
+    wrapped = AGREEMENT.replace(
+        "Each Party shall withdraw its forces five kilometres from",
+        "Each Party shall withdraw its forces five kilometres from the front and from\n",
+    ).replace("from the front and from\n the line", "from the front and from\nthe line")
+    found = provisions(wrapped)
+    assert [p.number for p in found] == ["1", "2.1", "2.2", "(a)", "(b)", "4"]
+    assert "\n" in wrapped[found[1].start : found[1].end]
+    assert wrapped[found[1].start : found[1].end].endswith("within ten days.")
+
+
+def test_a_numbered_list_of_signatories_is_no_provision():
+    signed = AGREEMENT + (
+        "\nFor the movements\n"
+        "1. Gen. Tomas Berg, Chairman, Eastern Front (Northern Command)\n"
+        "2. Col. Ilse Marek, Chairman of the Central Council, Valley Defence Forces "
+        "and allied militias\n"
+    )
+    assert [p.number for p in provisions(signed)] == ["1", "2.1", "2.2", "(a)", "(b)", "4"]

@@ -78,7 +78,10 @@ class _Line:
 
 
 def _lines(text: str) -> list[_Line]:
-    """Every non-blank line, trimmed, with its offsets in ``text``."""
+    """Every paragraph, trimmed, with its offsets in ``text``: each non-blank line, joined to
+    the line just before it (no blank line between) when that one is a full line that ends no
+    sentence and this one has no number of its own: a PDF's text layer breaks a paragraph at
+    every line of the page."""
     lines: list[_Line] = []
     for match in re.finditer(r"[^\n]+", text):
         raw = match.group()
@@ -86,7 +89,18 @@ def _lines(text: str) -> list[_Line]:
         if not stripped:
             continue
         start = match.start() + (len(raw) - len(raw.lstrip()))
-        lines.append(_Line(start, start + len(stripped), stripped))
+        line = _Line(start, start + len(stripped), stripped)
+        last = lines[-1] if lines else None
+        if (
+            last is not None
+            and "\n\n" not in text[last.end : line.start].replace(" ", "")
+            and last.words > _HEADING_WORDS
+            and not last.text.endswith(_SENTENCE_END)
+            and _ENUMERATOR.match(stripped) is None
+        ):
+            lines[-1] = _Line(last.start, line.end, text[last.start : line.end])
+            continue
+        lines.append(line)
     return lines
 
 
@@ -98,7 +112,8 @@ def provisions(text: str) -> list[Provision]:
     heading's number. A numbered paragraph that only leads into the sub-provisions after it
     (it ends with a colon and the next paragraph has a number of its own) is left out: the
     sub-provisions are the terms. What comes before the first number (title, preamble) is
-    not a provision, nor is a heading, nor a short line (a signature block's names).
+    not a provision, nor is a heading, nor a line that ends no sentence (a signature block's
+    names and titles).
     """
     lines = _lines(text)
     found: list[Provision] = []
@@ -109,7 +124,9 @@ def provisions(text: str) -> list[Provision]:
             # A heading without a number ("PREAMBLE", a party's name) ends the last one's reach.
             heading_number = _heading_number(line.text, match)
             continue
-        if line.words < _MIN_PROVISION_WORDS:
+        if line.words < _MIN_PROVISION_WORDS or not line.text.endswith(_SENTENCE_END):
+            # A fragment, or a line that ends no sentence: a name and title in a signature
+            # block ("4. Gen. X, Chairman, Front for Y"), not a provision.
             continue
         if match is not None:
             following = lines[i + 1] if i + 1 < len(lines) else None
