@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from summarizer import Settings, Summarizer
 from summarizer.cli import app
+from summarizer.extract.model.responses import TermDraft
 from summarizer.providers.replay import CallCache
 
 runner = CliRunner()
@@ -126,3 +127,16 @@ def test_a_repeat_does_not_load_the_embedded_model(monkeypatch: pytest.MonkeyPat
         assert not s.provider.runtime.loaded
     assert len(loads) == 1  # every answer replayed: the model never loaded
     assert _without_duration(second) == _without_duration(first)
+
+
+def test_an_answer_over_a_reused_prefix_is_recorded_apart_only_with_probabilities():
+    provider = fake_provider()
+    messages = [{"role": "user", "content": "Is it so?"}]
+    model = TermDraft  # any response model: only its schema goes into the key
+    fresh = provider._cache_key(messages, model, 16, logprobs=True)
+    reused = provider._cache_key(messages, model, 16, logprobs=True, reuse_prefix=True)
+    assert fresh != reused
+    # A pass's text answer keeps its key whichever way the runtime read the prefix.
+    assert provider._cache_key(messages, model, 16) == provider._cache_key(
+        messages, model, 16, reuse_prefix=True
+    )

@@ -261,9 +261,28 @@ def test_embedded_calls_reuse_the_prompt_prefix_only_after_the_first():
     assert flags[0] is False
     assert all(flags[1:])
     # The verification question reads the report afresh: its probabilities must not depend
-    # on what the runtime had cached.
+    # on what the passes before it left in the runtime's cache.
     verify = [r["cache_prompt"] for r in server.requests if "logprobs" in r]
     assert verify == [False]
+
+
+def test_later_verification_questions_on_one_text_reuse_its_prefix(monkeypatch):
+    # Items enough for several questions: each later question is asked right after the
+    # first, which computed the report afresh, so it may reuse that prefix; the answer
+    # cache records such an answer apart from one read afresh.
+    monkeypatch.setattr("summarizer.extract.model.verify.MAX_STATEMENTS", 2)
+    server = FakeChatServer()
+    provider = Provider(
+        ProviderInfo(name="embedded", model="m", context_tokens=8192),
+        InProcessTransport(server),
+        resolve_settings(Settings(provider="embedded")),
+        base_url="http://embedded.invalid/v1",
+        api_key="x",
+    )
+    Summarizer(provider=provider).summarize(TEXT)
+    verify = [r["cache_prompt"] for r in server.requests if "logprobs" in r]
+    assert len(verify) > 2
+    assert verify[0] is False and all(verify[1:])
 
 
 def test_summarize_function_uses_settings_and_closes(monkeypatch):

@@ -197,7 +197,7 @@ class Provider:
         """
         self._stop_if_asked()
         key = (
-            self._cache_key(messages, response_model, max_tokens, choices is not None)
+            self._cache_key(messages, response_model, max_tokens, choices is not None, reuse_prefix)
             if self.cache
             else ""
         )
@@ -259,12 +259,18 @@ class Provider:
         response_model: type[BaseModel],
         max_tokens: int,
         logprobs: bool = False,
+        reuse_prefix: bool = False,
     ) -> str:
         """Everything that decides the model's answer to this request, hashed."""
         info = self.info
         # Token probabilities change nothing in the answer, but an answer recorded without
         # them cannot serve a call that needs them; calls without keep their old keys.
         extra: dict[str, Any] = {"logprobs": _TOP_LOGPROBS} if logprobs else {}
+        if logprobs and reuse_prefix:
+            # Probabilities read over a reused prefix may differ in the last digits from those
+            # of a prefix computed afresh: such an answer is recorded apart. Other calls keep
+            # their keys (their text answer is what is recorded, and it was checked the same).
+            extra["reuse_prefix"] = True
         return CallCache.key(
             {
                 **extra,

@@ -71,18 +71,21 @@ class Calls:
         model: type[D],
         max_tokens: int,
         choices: dict[str, list[str]],
+        *,
+        reuse_prefix: bool = False,
         **variables: Any,
     ) -> tuple[D, dict[str, dict[str, float]] | None]:
         """A whole-document question of closed choices, with the model's probability of each
         option of each field (None when the provider returns no token probabilities).
 
-        The document is computed afresh: the answer's probabilities must not depend on what
-        the runtime had cached.
+        The document is computed afresh unless ``reuse_prefix``: the answer's probabilities
+        must not depend on what the runtime had cached, so only a question asked right after
+        another one on the same document (whose prefix that one computed afresh) reuses it.
         """
         template = self.prompt(prompt_id)
         messages = template.render(document=self.document, **variables)
         result = self._provider.structured(
-            messages, model, max_tokens=max_tokens, reuse_prefix=False, choices=choices
+            messages, model, max_tokens=max_tokens, reuse_prefix=reuse_prefix, choices=choices
         )
         self._count(prompt_id, result.stats)
         return result.value, result.probabilities

@@ -184,14 +184,18 @@ def verify(
             continue
         calls = Calls(provider, text[chunk.start : chunk.end])
         room = _room(provider.info.context_tokens, chunk.end - chunk.start)
-        for batch in batches([statements[i].text for i in mine], room):
+        for k, batch in enumerate(batches([statements[i].text for i in mine], room)):
             batch = [mine[n] for n in batch]
             try:
+                # The first question on a chunk computes it afresh; the next ones, asked right
+                # after it, reuse that prefix (system text, chunk, instructions): a chunk with
+                # a hundred provisions is read once, not once per batch.
                 _, probabilities = calls.ask_choices(
                     "verify",
                     answer_model(len(batch)),
                     _TOKENS_PER_STATEMENT * len(batch) + 16,
                     {str(n + 1): _ANSWER for n in range(len(batch))},
+                    reuse_prefix=k > 0,
                     statements=[statements[i].text for i in batch],
                 )
             except ExtractionError:
