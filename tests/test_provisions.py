@@ -221,3 +221,15 @@ def test_a_numbered_list_of_signatories_is_no_provision():
         "and allied militias\n"
     )
     assert [p.number for p in provisions(signed)] == ["1", "2.1", "2.2", "(a)", "(b)", "4"]
+
+
+def test_definitions_and_a_lead_in_under_a_heading_are_no_provisions():
+    text = AGREEMENT.replace(
+        "Article 1\n",
+        "Article 1\nFor the purposes of this Agreement:\n"
+        '(a) "the Parties" means the Government of Norland and the Eastern Front;\n'
+        "(b) \u00abthe Line\u00bb means the line of contact on the date of signature.\n\n"
+        "Article 1\n",
+    )
+    numbers = [p.number for p in provisions(text)]
+    assert numbers == ["1", "2.1", "2.2", "(a)", "(b)", "4"]

@@ -35,6 +35,9 @@ _SENTENCE_END = (
     ".", ";", ":", "!", "?", "\u3002", "\uff01", "\uff1f", "\u0964", "\u061f", "\u2026", '"',
     "\u00bb", "\u201d",
 )  # fmt: skip
+#: Opening quotation marks: a provision that opens with a quoted term defines it ("(b) 'the
+#: Mission' means ..."), and a definition is no term the parties agree to.
+_QUOTES = ('"', "'", "\u201c", "\u2018", "\u00ab", "\u201e", "\u300c", "\u2039")
 #: A heading is a short line: "Article 12", "CHAPTER TWO: SECURITY ARRANGEMENTS".
 _HEADING_WORDS = 12
 #: A provision carries at least a clause; shorter numbered lines are list fragments.
@@ -109,9 +112,10 @@ def provisions(text: str) -> list[Provision]:
 
     A paragraph that starts with its own number ("4.2 ...", "(b) ...") is a provision under
     that number; a paragraph under a numbered heading ("Article 4") is one under the
-    heading's number. A numbered paragraph that only leads into the sub-provisions after it
-    (it ends with a colon and the next paragraph has a number of its own) is left out: the
-    sub-provisions are the terms. What comes before the first number (title, preamble) is
+    heading's number. A paragraph that only leads into the sub-provisions after it (it ends
+    with a colon and the next paragraph has a number of its own) is left out: the
+    sub-provisions are the terms. So is a definition, a paragraph that opens with the quoted
+    term it defines. What comes before the first number (title, preamble) is
     not a provision, nor is a heading, nor a line that ends no sentence (a signature block's
     names and titles).
     """
@@ -128,13 +132,15 @@ def provisions(text: str) -> list[Provision]:
             # A fragment, or a line that ends no sentence: a name and title in a signature
             # block ("4. Gen. X, Chairman, Front for Y"), not a provision.
             continue
+        following = lines[i + 1] if i + 1 < len(lines) else None
+        leads_in = line.text.endswith(":") and (
+            following is not None and _ENUMERATOR.match(following.text) is not None
+        )
+        body = line.text[match.end() :] if match is not None else line.text
+        if leads_in or body.startswith(_QUOTES):
+            continue
         if match is not None:
-            following = lines[i + 1] if i + 1 < len(lines) else None
-            leads_in = line.text.endswith(":") and (
-                following is not None and _ENUMERATOR.match(following.text) is not None
-            )
-            if not leads_in:
-                found.append(Provision(match.group("number"), line.start, line.end))
+            found.append(Provision(match.group("number"), line.start, line.end))
         elif heading_number is not None:
             found.append(Provision(heading_number, line.start, line.end))
     return found
