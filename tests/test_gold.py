@@ -22,6 +22,20 @@ GOLD = [
     for path in sorted((EVALS / entry["gold"]).glob("*.json"))
     if not path.name.endswith(".merged.json")
 ]
+# Labelled and checked, but not yet in a split of the eval (their answers are recorded later):
+# (name, gold folder, documents folder, word range).
+WAITING = {
+    "agreements-waiting": (
+        "gold/agreements-waiting",
+        "../seeds/agreements/waiting",
+        (400, 6000),
+    ),
+}
+GOLD += [
+    (name, path, EVALS / documents)
+    for name, (gold, documents, _) in WAITING.items()
+    for path in sorted((EVALS / gold).glob("*.json"))
+]
 MERGED = [
     (name, path, EVALS / entry["documents"])
     for name, entry in SPLITS.items()
@@ -56,7 +70,7 @@ def test_gold_file_passes_the_labelling_checks(split: str, path: Path, documents
     gold = json.loads(path.read_text(encoding="utf-8"))
     jsonschema.validate(gold, SCHEMA, cls=jsonschema.Draft202012Validator)
     text = (documents / gold["document"]).read_text(encoding="utf-8")
-    low, high = SPLITS[split].get("words", (350, 3000))
+    low, high = WAITING[split][2] if split in WAITING else SPLITS[split].get("words", (350, 3000))
     problems = [p for p in check_gold.problems(gold, text) if not p.startswith("the document has")]
     assert problems == []
     assert low <= len(text.split()) <= high
