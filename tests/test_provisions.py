@@ -233,3 +233,9 @@ def test_definitions_and_a_lead_in_under_a_heading_are_no_provisions():
     )
     numbers = [p.number for p in provisions(text)]
     assert numbers == ["1", "2.1", "2.2", "(a)", "(b)", "4"]
+
+
+def test_windows_line_ends_change_nothing():
+    crlf = AGREEMENT.replace("\n", "\r\n")
+    assert [p.number for p in provisions(crlf)] == ["1", "2.1", "2.2", "(a)", "(b)", "4"]
+    assert all(not crlf[p.start : p.end].endswith("\r") for p in provisions(crlf))

@@ -14,8 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1.4"
 #: Record versions this tool reads: 1.1 added provenance ``language`` and ``warnings``, 1.2
-#: the confidence fields, 1.3 the English renderings (all optional), so an older record is
-#: read as it is.
+#: the confidence fields, 1.3 the English renderings, 1.4 the role "witness" and provenance
+#: ``document_kind`` (all additive or optional), so an older record is read as it is.
 READABLE_SCHEMA_VERSIONS = ("1", "1.1", "1.2", "1.3", "1.4")
 
 Status = Literal["proposed", "signed", "in_force", "collapsed", "unclear"]

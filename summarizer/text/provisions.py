@@ -96,7 +96,8 @@ def _lines(text: str) -> list[_Line]:
         last = lines[-1] if lines else None
         if (
             last is not None
-            and "\n\n" not in text[last.end : line.start].replace(" ", "")
+            # Only blanks lie between two lines: two line breaks there make a blank line.
+            and text.count("\n", last.end, line.start) < 2
             and last.words > _HEADING_WORDS
             and not last.text.endswith(_SENTENCE_END)
             and _ENUMERATOR.match(stripped) is None

@@ -71,9 +71,9 @@ def take_provisions(draft: Draft) -> Draft:
     """Rule, on an agreement's own text: every provision its layout sets out is a term.
 
     The system finds the numbered paragraphs (``text.provisions``, from numbers and line
-    breaks, in any language) and the model writes no quote for them: a list of a hundred
-    provisions is read whole, and whether each is an agreed term is the verification
-    question's to say (``model.verify``), which drops those it does not believe.
+    breaks, in any language; preamble, lead-ins and definitions left out) and the model
+    writes no quote for them: a list of a hundred provisions is read whole. Each then gets the
+    verification question's confidence (``model.verify``) like any article.
     """
     found = [NumberedSpan(p.number or "", p.start, p.end) for p in provisions(draft.text)]
     return replace(draft, numbered=found)
