@@ -239,3 +239,13 @@ def test_windows_line_ends_change_nothing():
     crlf = AGREEMENT.replace("\n", "\r\n")
     assert [p.number for p in provisions(crlf)] == ["1", "2.1", "2.2", "(a)", "(b)", "4"]
     assert all(not crlf[p.start : p.end].endswith("\r") for p in provisions(crlf))
+    # A blank line between two paragraphs keeps them apart, even after a line that ends no
+    # sentence (which a line break alone would join to the next).
+    two = (
+        "Article 1\r\nThe Parties shall keep the line of contact quiet and report every "
+        "incident to the Commission\r\n\r\nThe Joint Commission shall meet in Valmo every "
+        "week while this Agreement remains in force.\r\n"
+    )
+    assert len(provisions(two)) == 1  # the first paragraph ends no sentence: not a provision
+    assert provisions(two)[0].number == "1"
+    assert two[provisions(two)[0].start :].startswith("The Joint Commission")
