@@ -75,6 +75,7 @@ def test_every_rule_of_the_pipeline_is_covered_here():
         "ground_terms",
         "listed_terms",
         "numbered_terms",
+        "take_provisions",
         "build_articles",
         "clean_actors",
         "leave_out_places",
@@ -88,6 +89,7 @@ def test_every_rule_of_the_pipeline_is_covered_here():
         "build_conditions",
         "resolve_proposers",
         "closed_proposers",
+        "proposal_points",
         "empty_when_nothing_found",
     }
     assert {s.name for s in STEPS if s.kind == "rule"} == tested
@@ -163,6 +165,39 @@ def test_numbered_terms_are_taken_whole_and_model_quotes_inside_them_left_out():
     got = terms.take_numbered_terms(draft_of(text, term_spans=[inside]))
     assert [n.number for n in got.numbered] == ["1", "2"]
     assert got.term_spans == []
+
+
+def test_take_provisions_takes_each_numbered_paragraph_of_an_agreement_text():
+    text = (
+        "AGREEMENT\n\nRecalling the talks of May,\n\nArticle 1\n"
+        "The Parties shall cease fire from midnight on the day of signature.\n\n"
+        "Article 2\n2.1 Each Party shall free its prisoners within ten days of signature.\n"
+    )
+    got = terms.take_provisions(draft_of(text, agreement_text=True)).numbered
+    assert [n.number for n in got] == ["1", "2.1"]
+    assert text[got[1].start : got[1].end].startswith("2.1 Each Party shall free")
+
+
+def test_proposal_points_makes_a_proposals_articles_its_issuers_conditions():
+    text = "1. The Front proposes that both sides cease fire at once and free all detainees."
+    article = Article(
+        number="1",
+        text=text,
+        categories=[],
+        evidence=[span_evidence(text, 0, len(text), "exact", "rule")],
+    )
+    issuer = party(text, "The Front", role="proposer")
+    proposal = draft_of(
+        text, articles=[article], parties=[issuer], fields=fields(status="proposed")
+    )
+    got = conditions.proposal_points(proposal)
+    assert got.articles == []
+    assert [(c.text, c.proposed_by, c.outcome) for c in got.conditions] == [
+        (text, "The Front", "pending")
+    ]
+    # An agreement the parties concluded keeps its articles.
+    signed = replace(proposal, fields=fields(status="signed"))
+    assert conditions.proposal_points(signed) == signed
 
 
 def test_build_articles_orders_numbered_and_model_terms_by_position():

@@ -32,7 +32,7 @@ from summarizer.extract.rules.confidence import (
     shipped_calibration,
     with_confidence,
 )
-from summarizer.extract.steps import ENGLISH_ONLY, PROMPT_IDS, STEPS, SWITCHABLE, run_pipeline
+from summarizer.extract.steps import PROMPT_IDS, STEPS, SWITCHABLE, run_pipeline
 from summarizer.extract.summary import compose_summary
 from summarizer.providers import CallStats, Provider
 from summarizer.record.schema import Agreement, Article, Condition, Party, PromptRef
@@ -166,7 +166,7 @@ def extract(
             if isinstance(c, Condition)
         ]
     scored = Scored(agreement, parties, articles, conditions)
-    warnings = language_warnings(language, disabled)
+    warnings = language_warnings(language, disabled, agreement_text=agreement_text)
     note = "not computed: the verify step was switched off"
     if "verify" not in disabled:
         scored, note, asked = _verified(scored, text, chunks, provider, calibration, min_confidence)
@@ -270,8 +270,11 @@ def _rendered(scored: Scored, language: str, provider: Provider) -> tuple[Scored
     return translated, note, rendered
 
 
-def language_warnings(language: Language, disabled: frozenset[str] = frozenset()) -> list[str]:
-    """What a record read in another language (or an unsure one) should say about itself."""
+def language_warnings(
+    language: Language, disabled: frozenset[str] = frozenset(), *, agreement_text: bool = False
+) -> list[str]:
+    """What a record read in another language (or an unsure one) should say about itself; the
+    rules it names as not run are those that would have run on this kind of document."""
     warnings: list[str] = []
     if language.confidence < SURE:
         warnings.append(
@@ -279,7 +282,11 @@ def language_warnings(language: Language, disabled: frozenset[str] = frozenset()
             f"{language.confidence:.2f}); the record may be incomplete."
         )
     if not language.is_english:
-        skipped = [name for name in ENGLISH_ONLY if name not in disabled]
+        skipped = [
+            s.name
+            for s in STEPS
+            if s.english_only and s.name not in disabled and s.runs_on(agreement_text)
+        ]
         warnings.append(
             f"The report is in {language.name}: the model read it, and the rules that read "
             f"English words did not run ({', '.join(skipped)}); dates are kept only where an "

@@ -2,8 +2,10 @@
 
 An agreement text (a ceasefire with numbered articles, a memorandum, a framework accord) sets
 out its terms one per numbered paragraph or under numbered headings; a news report about an
-agreement is running prose. Both facts are read from numbers, brackets and line breaks only,
-so they hold in any language and script: no word of any language is looked for here.
+agreement is running prose. Both facts are read from numbers, brackets and line breaks only:
+no word of any language is looked for here, so they hold in any language that writes spaces
+between its words (Latin, Cyrillic, Greek, Arabic, Devanagari scripts). A text in Chinese,
+Japanese or Thai counts each line as one word and gives no provision: it is read as a report.
 
 Imports nothing from the rest of the package.
 """

@@ -33,7 +33,10 @@ D = TypeVar("D", bound=BaseModel)
 
 #: Generation caps per pass, above the most the schema's list and string caps allow (about
 #: 4 characters a token plus indentation), so the grammar always closes the answer before the
-#: cap cuts it off: a model that repeats itself costs time, never the document.
+#: cap cuts it off: a model that repeats itself costs time, never the document. The actors
+#: pass on an agreement text keeps the actors cap although its list may hold 24 parties (36
+#: on a long text): a list that long can be cut off (not raised yet: it would change the
+#: recorded answers).
 ARTICLES_MAX_TOKENS = 1800
 CONDITIONS_MAX_TOKENS = 1800
 ACTORS_MAX_TOKENS = 2200
