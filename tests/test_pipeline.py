@@ -247,7 +247,9 @@ def test_empty_text_is_an_input_error(monkeypatch):
         Summarizer(provider=fake_provider()).summarize("  \n")
 
 
-def test_embedded_calls_reuse_the_prompt_prefix_only_after_the_first():
+def _summarized_on_the_embedded_runtime() -> FakeChatServer:
+    """The fake server after one summary of TEXT through a provider named "embedded" (the
+    one whose requests carry the runtime's prompt-cache switch)."""
     server = FakeChatServer()
     provider = Provider(
         ProviderInfo(name="embedded", model="m", context_tokens=8192),
@@ -257,6 +259,11 @@ def test_embedded_calls_reuse_the_prompt_prefix_only_after_the_first():
         api_key="x",
     )
     Summarizer(provider=provider).summarize(TEXT)
+    return server
+
+
+def test_embedded_calls_reuse_the_prompt_prefix_only_after_the_first():
+    server = _summarized_on_the_embedded_runtime()
     flags = [r["cache_prompt"] for r in server.requests if "logprobs" not in r]
     assert flags[0] is False
     assert all(flags[1:])
@@ -271,15 +278,7 @@ def test_later_verification_questions_on_one_text_reuse_its_prefix(monkeypatch):
     # first, which computed the report afresh, so it may reuse that prefix; the answer
     # cache records such an answer apart from one read afresh.
     monkeypatch.setattr("summarizer.extract.model.verify.MAX_STATEMENTS", 2)
-    server = FakeChatServer()
-    provider = Provider(
-        ProviderInfo(name="embedded", model="m", context_tokens=8192),
-        InProcessTransport(server),
-        resolve_settings(Settings(provider="embedded")),
-        base_url="http://embedded.invalid/v1",
-        api_key="x",
-    )
-    Summarizer(provider=provider).summarize(TEXT)
+    server = _summarized_on_the_embedded_runtime()
     verify = [r["cache_prompt"] for r in server.requests if "logprobs" in r]
     assert len(verify) > 2
     assert verify[0] is False and all(verify[1:])
